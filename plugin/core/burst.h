@@ -1,0 +1,32 @@
+/* A burst: the packets of one conversation between two idle gaps. Its shape,
+ * the signed payload lengths (+ device to remote, - remote to device), is what
+ * event signatures match. */
+#ifndef IOTFP_BURST_H
+#define IOTFP_BURST_H
+
+#include <glib.h>
+
+/* Lengths kept per burst. Event bursts are tens of packets long; a bulk
+ * transfer would otherwise cost memory and quadratic rendering time. */
+#define IOTFP_SHAPE_MAX 100
+
+typedef struct {
+    guint32 id;           /* capture-wide, from 1 */
+    guint32 conv_id;
+    guint32 first_frame;
+    guint32 last_frame;
+    gint64 start_ns;      /* earliest member time */
+    gint64 end_ns;        /* latest member time */
+    guint32 pkts;
+    guint64 bytes;        /* payload bytes, the sum of |shape| */
+    GArray *shape;        /* gint32, the first IOTFP_SHAPE_MAX lengths */
+} iotfp_burst;
+
+iotfp_burst *iotfp_burst_new(guint32 id, guint32 conv_id);
+void iotfp_burst_free(iotfp_burst *burst);
+/* signed_len > 0 from the device, < 0 towards it. */
+void iotfp_burst_add(iotfp_burst *burst, guint32 frame, gint64 time_ns, gint32 signed_len);
+/* "+267 -123 +54", with " ... (+N more)" when longer than IOTFP_SHAPE_MAX. */
+void iotfp_burst_format_shape(const iotfp_burst *burst, GString *out);
+
+#endif

@@ -1,0 +1,48 @@
+#include "field_values.h"
+
+#include <epan/proto.h>
+
+int iotfp_field_id(const char *name)
+{
+    return proto_registrar_get_id_byname(name);
+}
+
+GPtrArray *iotfp_field_occurrences(proto_tree *tree, int hf)
+{
+    if (!tree || hf < 0)
+        return NULL;
+    GPtrArray *found = proto_get_finfo_ptr_array(tree, hf);
+    return found && found->len > 0 ? found : NULL;
+}
+
+fvalue_t *iotfp_field_value(field_info *finfo)
+{
+    return &finfo->value;
+}
+
+gboolean iotfp_field_last_uint(proto_tree *tree, int hf, guint32 *value)
+{
+    GPtrArray *found = iotfp_field_occurrences(tree, hf);
+    if (!found)
+        return FALSE;
+    fvalue_t *fv = iotfp_field_value(g_ptr_array_index(found, found->len - 1));
+    switch (fvalue_type_ftenum(fv)) {
+    case FT_BOOLEAN:
+        *value = fvalue_get_uinteger64(fv) != 0;
+        return TRUE;
+    case FT_UINT8:
+    case FT_UINT16:
+    case FT_UINT24:
+    case FT_UINT32:
+        *value = fvalue_get_uinteger(fv);
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+const char *iotfp_field_first_string(proto_tree *tree, int hf)
+{
+    GPtrArray *found = iotfp_field_occurrences(tree, hf);
+    return found ? fvalue_get_string(iotfp_field_value(g_ptr_array_index(found, 0))) : NULL;
+}

@@ -1,0 +1,20 @@
+/* Reading values that other dissectors put in the tree. The one place that
+ * knows how Wireshark 4.0 lays out field_info. */
+#ifndef IOTFP_FIELD_VALUES_H
+#define IOTFP_FIELD_VALUES_H
+
+#include <epan/packet.h>
+
+/* Looks up a registered field by its filter name; -1 when absent. */
+int iotfp_field_id(const char *name);
+
+/* Occurrences of the field in this packet, outermost first; NULL when none. */
+GPtrArray *iotfp_field_occurrences(proto_tree *tree, int hf);
+fvalue_t *iotfp_field_value(field_info *finfo);
+
+/* The innermost occurrence, as the layer that set pinfo's addresses. An
+ * unsigned integer or a boolean (as 0 or 1); FALSE for other types. */
+gboolean iotfp_field_last_uint(proto_tree *tree, int hf, guint32 *value);
+const char *iotfp_field_first_string(proto_tree *tree, int hf);
+
+#endif

@@ -1,0 +1,248 @@
+/* packet-iotfp.c
+ * IoT Fingerprint: a post-dissector that groups the traffic of each home
+ * device with each of its peers into bursts. The first pass feeds every frame
+ * to the core analysis; later passes (the GUI, tshark -2) only look up what
+ * the first pass decided, so they show complete bursts.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/tap.h>
+#include <wsutil/report_message.h>
+
+#include "packet-iotfp.h"
+#include "packet_summary.h"
+
+static int proto_iotfp = -1;
+static int iotfp_tap = -1;
+
+static int hf_iotfp_device = -1;
+static int hf_iotfp_cloud = -1;
+static int hf_iotfp_peer = -1;
+static int hf_iotfp_scope = -1;
+static int hf_iotfp_conv = -1;
+static int hf_iotfp_role = -1;
+static int hf_iotfp_burst = -1;
+static int hf_iotfp_burst_pkts = -1;
+static int hf_iotfp_burst_bytes = -1;
+static int hf_iotfp_burst_start = -1;
+static int hf_iotfp_burst_duration = -1;
+static int hf_iotfp_burst_shape = -1;
+
+static gint ett_iotfp = -1;
+static gint ett_iotfp_burst = -1;
+
+static dissector_handle_t iotfp_handle;
+
+static const value_string iotfp_scope_vals[] = {
+    { IOTFP_SCOPE_CLOUD, "cloud" },
+    { IOTFP_SCOPE_LOCAL, "local" },
+    { IOTFP_SCOPE_GROUP, "broadcast" },
+    { 0, NULL }
+};
+
+static const value_string iotfp_role_vals[] = {
+    { IOTFP_ROLE_MEMBER, "burst member" },
+    { IOTFP_ROLE_NO_PAYLOAD, "no payload" },
+    { IOTFP_ROLE_RETRANSMISSION, "retransmission" },
+    { IOTFP_ROLE_GROUP, "broadcast" },
+    { 0, NULL }
+};
+
+/* Preferences, as the user set them, and the home networks parsed from them. */
+static const char *pref_home_networks = IOTFP_DEFAULT_HOME_NETWORKS;
+static guint pref_burst_gap_ms = IOTFP_DEFAULT_BURST_GAP_MS;
+static iotfp_netlist *home_networks;
+
+static iotfp_analysis *analysis;
+
+const iotfp_analysis *iotfp_current_analysis(void)
+{
+    return analysis;
+}
+
+static void apply_prefs(void)
+{
+    GError *error = NULL;
+    iotfp_netlist *parsed = iotfp_netlist_parse(pref_home_networks, &error);
+    if (!parsed) {
+        /* Keep the networks in force: a typo must not empty the analysis. */
+        report_failure("IoT Fingerprint: home networks preference: %s; keeping the previous list.",
+                       error->message);
+        g_error_free(error);
+        return;
+    }
+    iotfp_netlist_free(home_networks);
+    home_networks = parsed;
+}
+
+static void init_analysis(void)
+{
+    if (!home_networks)
+        apply_prefs();
+    iotfp_analysis_config config = {
+        .home = home_networks,
+        .burst_gap_ns = (gint64)pref_burst_gap_ms * 1000000,
+    };
+    analysis = iotfp_analysis_new(&config);
+}
+
+static void cleanup_analysis(void)
+{
+    iotfp_analysis_free(analysis);
+    analysis = NULL;
+}
+
+static void add_address(proto_tree *tree, int hf, tvbuff_t *tvb, const iotfp_addr *addr, const char *name)
+{
+    char text[IOTFP_ADDR_STRLEN];
+    iotfp_addr_format(addr, text);
+    proto_item *item;
+    if (name)
+        item = proto_tree_add_string_format_value(tree, hf, tvb, 0, 0, name, "%s (%s)", name, text);
+    else
+        item = proto_tree_add_string(tree, hf, tvb, 0, 0, text);
+    proto_item_set_generated(item);
+}
+
+static void add_burst(proto_tree *tree, tvbuff_t *tvb, const iotfp_burst *burst)
+{
+    proto_item *item = proto_tree_add_uint(tree, hf_iotfp_burst, tvb, 0, 0, burst->id);
+    proto_item_set_generated(item);
+    proto_tree *subtree = proto_item_add_subtree(item, ett_iotfp_burst);
+
+    item = proto_tree_add_uint(subtree, hf_iotfp_burst_pkts, tvb, 0, 0, burst->pkts);
+    proto_item_set_generated(item);
+    item = proto_tree_add_uint64(subtree, hf_iotfp_burst_bytes, tvb, 0, 0, burst->bytes);
+    proto_item_set_generated(item);
+    item = proto_tree_add_uint(subtree, hf_iotfp_burst_start, tvb, 0, 0, burst->first_frame);
+    proto_item_set_generated(item);
+    gint64 duration_ns = burst->end_ns - burst->start_ns;
+    nstime_t duration = { (time_t)(duration_ns / 1000000000), (int)(duration_ns % 1000000000) };
+    item = proto_tree_add_time(subtree, hf_iotfp_burst_duration, tvb, 0, 0, &duration);
+    proto_item_set_generated(item);
+    /* Formatting the shape costs up to IOTFP_SHAPE_MAX numbers: only when shown or filtered. */
+    if (proto_field_is_referenced(subtree, hf_iotfp_burst_shape)) {
+        GString *shape = g_string_sized_new(64);
+        iotfp_burst_format_shape(burst, shape);
+        item = proto_tree_add_string(subtree, hf_iotfp_burst_shape, tvb, 0, 0, shape->str);
+        proto_item_set_generated(item);
+        g_string_free(shape, TRUE);
+    }
+}
+
+static void add_tree(proto_tree *tree, tvbuff_t *tvb, const iotfp_frame_record *record)
+{
+    const iotfp_conv *conv = iotfp_analysis_conv(analysis, record->conv_id);
+    proto_item *root = proto_tree_add_item(tree, proto_iotfp, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(root);
+    proto_tree *iotfp_tree = proto_item_add_subtree(root, ett_iotfp);
+
+    add_address(iotfp_tree, hf_iotfp_device, tvb, &conv->device, NULL);
+    if (conv->scope == IOTFP_SCOPE_CLOUD)
+        add_address(iotfp_tree, hf_iotfp_cloud, tvb, &conv->peer, iotfp_analysis_peer_name(analysis, conv));
+    else
+        add_address(iotfp_tree, hf_iotfp_peer, tvb, &conv->peer, NULL);
+    proto_item *item = proto_tree_add_uint(iotfp_tree, hf_iotfp_scope, tvb, 0, 0, conv->scope);
+    proto_item_set_generated(item);
+    item = proto_tree_add_uint(iotfp_tree, hf_iotfp_conv, tvb, 0, 0, conv->id);
+    proto_item_set_generated(item);
+    item = proto_tree_add_uint(iotfp_tree, hf_iotfp_role, tvb, 0, 0, record->role);
+    proto_item_set_generated(item);
+
+    const iotfp_burst *burst = iotfp_analysis_burst(analysis, record->burst_id);
+    if (burst) {
+        add_burst(iotfp_tree, tvb, burst);
+        proto_item_append_text(root, ", Burst %u of %s", burst->id,
+                               conv->scope == IOTFP_SCOPE_CLOUD ? "cloud conversation" : "local conversation");
+    }
+}
+
+static int dissect_iotfp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (!analysis)
+        return 0;
+    const iotfp_frame_record *record;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        iotfp_packet packet;
+        iotfp_summary_learn_names(pinfo, tree, analysis);
+        if (!iotfp_summary_build(pinfo, tree, &packet))
+            return 0;
+        record = iotfp_analysis_add(analysis, &packet);
+    } else {
+        record = iotfp_analysis_frame(analysis, pinfo->num);
+    }
+    if (!record)
+        return 0;
+    if (tree)
+        add_tree(tree, tvb, record);
+    tap_queue_packet(iotfp_tap, pinfo, record);
+    return tvb_captured_length(tvb);
+}
+
+void proto_register_iotfp(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_iotfp_device,
+          { "Device", "iotfp.device", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Address of the home device in this conversation", HFILL } },
+        { &hf_iotfp_cloud,
+          { "Cloud", "iotfp.cloud", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Remote endpoint outside home: the name learned from DNS or TLS SNI, else its address", HFILL } },
+        { &hf_iotfp_peer,
+          { "Peer", "iotfp.peer", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Other end of a local or broadcast conversation", HFILL } },
+        { &hf_iotfp_scope,
+          { "Scope", "iotfp.scope", FT_UINT8, BASE_DEC, VALS(iotfp_scope_vals), 0x0,
+            "Whether the device talks to the cloud, to another home address, or to a group", HFILL } },
+        { &hf_iotfp_conv,
+          { "Conversation", "iotfp.conv", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Device-peer conversation, one per address pair whatever the ports", HFILL } },
+        { &hf_iotfp_role,
+          { "Role", "iotfp.role", FT_UINT8, BASE_DEC, VALS(iotfp_role_vals), 0x0,
+            "Whether this packet counts in a burst, and why not", HFILL } },
+        { &hf_iotfp_burst,
+          { "Burst", "iotfp.burst", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Capture-wide burst number", HFILL } },
+        { &hf_iotfp_burst_pkts,
+          { "Packets", "iotfp.burst.pkts", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Packets with payload in the burst (so far, in a single pass)", HFILL } },
+        { &hf_iotfp_burst_bytes,
+          { "Bytes", "iotfp.burst.bytes", FT_UINT64, BASE_DEC, NULL, 0x0,
+            "Transport payload bytes of the burst", HFILL } },
+        { &hf_iotfp_burst_start,
+          { "Starts in frame", "iotfp.burst.start", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "First packet of the burst", HFILL } },
+        { &hf_iotfp_burst_duration,
+          { "Duration", "iotfp.burst.duration", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time from the first to the last packet of the burst", HFILL } },
+        { &hf_iotfp_burst_shape,
+          { "Shape", "iotfp.burst.shape", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Signed payload lengths: + from the device, - towards it", HFILL } },
+    };
+    static gint *ett[] = { &ett_iotfp, &ett_iotfp_burst };
+
+    proto_iotfp = proto_register_protocol("IoT Fingerprint", "IoTFP", "iotfp");
+    proto_register_field_array(proto_iotfp, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+
+    module_t *module = prefs_register_protocol(proto_iotfp, apply_prefs);
+    prefs_register_string_preference(module, "home_networks", "Home networks",
+        "Comma-separated networks (CIDR) whose addresses are home devices; the other "
+        "side of their conversations is the cloud.", &pref_home_networks);
+    prefs_register_uint_preference(module, "burst_gap", "Burst gap (ms)",
+        "Idle time in milliseconds that ends a burst of a conversation.", 10, &pref_burst_gap_ms);
+
+    register_init_routine(init_analysis);
+    register_cleanup_routine(cleanup_analysis);
+    iotfp_handle = register_dissector("iotfp", dissect_iotfp, proto_iotfp);
+    iotfp_tap = register_tap(IOTFP_TAP_NAME);
+}
+
+void proto_reg_handoff_iotfp(void)
+{
+    register_postdissector(iotfp_handle);
+    set_postdissector_wanted_hfids(iotfp_handle, iotfp_summary_wanted_fields());
+}

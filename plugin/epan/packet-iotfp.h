@@ -1,0 +1,17 @@
+/* What the iotfp glue files share. */
+#ifndef PACKET_IOTFP_H
+#define PACKET_IOTFP_H
+
+#include "analysis.h"
+
+#define IOTFP_TAP_NAME "iotfp"
+
+/* The analysis of the capture being dissected; NULL between files. Taps read
+ * it when drawing, after every packet they saw was dissected. */
+const iotfp_analysis *iotfp_current_analysis(void);
+
+void proto_register_iotfp(void);
+void proto_reg_handoff_iotfp(void);
+void register_tap_iotfp_bursts(void);
+
+#endif

@@ -1,0 +1,98 @@
+"""Runs tshark with the freshly built iotfp plugin, the way a user's Wireshark
+loads it: from a personal plugin folder in a throwaway HOME with a clean
+configuration. As root, tshark loads no personal plugins, so it runs as the
+unprivileged user 'nobody' (setpriv). Every run first proves that the plugin
+it loaded is this build, and fails otherwise.
+
+Environment (set by CTest): IOTFP_PLUGIN, the built iotfp.so; IOTFP_GEN, the
+capture generator; IOTFP_SHARED_DATA, the real captures (may be absent)."""
+import atexit
+import csv
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+
+PLUGIN_PATH_ID = "4.0"
+SKIP = 77  # CTest's SKIP_RETURN_CODE for these tests
+
+
+class Tshark:
+    def __init__(self):
+        self.plugin = os.environ["IOTFP_PLUGIN"]
+        self.home = tempfile.mkdtemp(prefix="iotfp-test-")
+        atexit.register(shutil.rmtree, self.home, True)
+        plugin_dir = os.path.join(self.home, ".local/lib/wireshark/plugins", PLUGIN_PATH_ID, "epan")
+        os.makedirs(plugin_dir)
+        self.loaded_from = os.path.join(plugin_dir, "iotfp.so")
+        shutil.copy(self.plugin, self.loaded_from)
+        self.prefix = []
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            for root, dirs, files in os.walk(self.home):
+                for name in dirs + files + [""]:
+                    os.chown(os.path.join(root, name), nobody.pw_uid, nobody.pw_gid)
+            self.prefix = ["setpriv", "--reuid=nobody", "--regid=%d" % nobody.pw_gid, "--clear-groups"]
+        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home,
+                    "XDG_CONFIG_HOME": os.path.join(self.home, ".config"), "TZ": "UTC", "LANG": "C.UTF-8"}
+        for passthrough in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS"):
+            if passthrough in os.environ:
+                self.env[passthrough] = os.environ[passthrough]
+        self._check_loaded()
+
+    def _check_loaded(self):
+        out = self.run(["-G", "plugins"], check_plugin=False).stdout
+        paths = [line.split("\t")[-1].strip() for line in out.splitlines() if line.startswith("iotfp.so")]
+        if paths != [self.loaded_from]:
+            sys.exit("FAIL: tshark did not load the built plugin from %s; it loaded %s"
+                     % (self.loaded_from, paths or "no iotfp plugin"))
+
+    def readable_copy(self, path):
+        """A copy the unprivileged tshark can read, wherever the source lies."""
+        dest = os.path.join(self.home, "captures", os.path.basename(path))
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copy(path, dest)
+        os.chmod(dest, 0o644)
+        return dest
+
+    def run(self, args, check=True, check_plugin=True):
+        proc = subprocess.run(self.prefix + ["tshark"] + args, env=self.env, capture_output=True,
+                              text=True, cwd=self.home)
+        if check and proc.returncode != 0:
+            sys.exit("FAIL: tshark %s exited %d:\n%s" % (" ".join(args), proc.returncode, proc.stderr))
+        return proc
+
+    def fields(self, capture, fields, extra=(), two_pass=True):
+        """Rows of -T fields output, each a dict field -> value ('' when absent)."""
+        args = ["-r", self.readable_copy(capture), "-T", "fields", "-E", "occurrence=l", "-E", "separator=\t"]
+        if two_pass:
+            args.append("-2")
+        for field in fields:
+            args += ["-e", field]
+        proc = self.run(args + list(extra))
+        return [dict(zip(fields, line.split("\t"))) for line in proc.stdout.splitlines()]
+
+
+def generate(scenario, workdir, seed=1):
+    """Runs iotfp-gen; returns (pcap, truth rows, labels rows)."""
+    base = os.path.join(workdir, "%s-%d" % (scenario, seed))
+    subprocess.run([os.environ["IOTFP_GEN"], "--scenario", scenario, "--seed", str(seed), "--pcap",
+                    base + ".pcap", "--truth", base + ".truth.csv", "--labels", base + ".labels.csv"],
+                   check=True)
+    with open(base + ".truth.csv") as f:
+        truth = list(csv.DictReader(f))
+    with open(base + ".labels.csv") as f:
+        labels = list(csv.DictReader(f))
+    return base + ".pcap", truth, labels
+
+
+def shared_data(*parts):
+    """Path under the shared real-data folder, or exit as skipped with a message."""
+    root = os.environ.get("IOTFP_SHARED_DATA", "")
+    path = os.path.join(root, *parts)
+    if not root or not os.path.exists(path):
+        print("SKIP: real captures not found at %s (the shared data folder sits beside the repository)" % path)
+        sys.exit(SKIP)
+    return path
