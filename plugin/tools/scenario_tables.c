@@ -1,0 +1,129 @@
+/* scenario_tables.c - the scenarios iotfp-gen knows, as data. */
+#include "scenario_spec.h"
+
+/* ---- The demo home ---------------------------------------------------- */
+
+static const ExchangeSpec SMART_PLUG_EVENTS[] = {
+    /* The cloud answers power_on with the plug's schedule: two segments. */
+    { { "power_on", TRUE }, { +181, -1733, +53 } },
+    { { "power_off", TRUE }, { +165, -85 } },
+};
+static const ExchangeSpec MOTION_SENSOR_SETUP = { { "other", FALSE }, { +245, -101 } };
+static const ExchangeSpec MOTION_SENSOR_EVENTS[] = {
+    { { "motion", TRUE }, { +149, -69 } },
+};
+static const ExchangeSpec MOTION_SENSOR_HEARTBEAT = { { "other", FALSE }, { +45, -45 } };
+/* Proprietary UDP protocol: 16-byte blocks after a 32-byte header. */
+static const ExchangeSpec UDP_SWITCH_EVENTS[] = {
+    { { "on", TRUE }, { +96, -48 } },
+    { { "off", TRUE }, { +80, -48 } },
+};
+static const ExchangeSpec UDP_SWITCH_HEARTBEAT = { { "other", FALSE }, { +48, -32 } };
+static const ExchangeSpec DOOR_LOCK_EVENTS[] = {
+    { { "lock", TRUE }, { +213, -117, +45 } },
+    { { "unlock", TRUE }, { +197, -117, +45 } },
+};
+/* The phone's app polling the plug's local API. */
+static const ExchangeSpec PHONE_LOCAL_SESSIONS[] = {
+    { { "other", FALSE }, { +24, -120, +24, -64 } },
+};
+static const ExchangeSpec DISCOVERY_ANNOUNCEMENT = { { "other", FALSE }, { +172 } };
+
+static const DeviceSpec DEMO_DEVICES[] = {
+    {
+        .label = "smart-plug",
+        .transport = TRANSPORT_TLS_PER_EVENT,
+        .mac = "02:00:00:00:01:23",
+        .address = "192.168.1.23",
+        .peer_address = "203.0.113.23",
+        .peer_port = 443,
+        .peer_name = "plug-cloud.example.com",
+        .lookup = LOOKUP_A,
+        .compress_dns = TRUE,
+        .server_flight_size = 1322,
+        .events = SMART_PLUG_EVENTS,
+        .n_event_kinds = G_N_ELEMENTS(SMART_PLUG_EVENTS),
+        .event_count = 8,
+        .retransmitted_event = 2,
+        .backdated_event = 5,
+    },
+    {
+        .label = "motion-sensor",
+        .transport = TRANSPORT_TLS_PERSISTENT,
+        .mac = "02:00:00:00:01:22",
+        .address = "192.168.1.22",
+        .peer_address = "198.51.100.22",
+        .peer_port = 8883,
+        .peer_name = "sensor.example.net",
+        .lookup = LOOKUP_AAAA_AND_A,
+        .peer_aaaa_address = "2001:db8:5e::22",
+        .server_flight_size = 1146,
+        .setup = &MOTION_SENSOR_SETUP,
+        .events = MOTION_SENSOR_EVENTS,
+        .n_event_kinds = G_N_ELEMENTS(MOTION_SENSOR_EVENTS),
+        .event_count = 5,
+        .heartbeat = &MOTION_SENSOR_HEARTBEAT,
+        .heartbeat_interval_s = 60,
+    },
+    {
+        .label = "udp-switch",
+        .transport = TRANSPORT_UDP,
+        .mac = "02:00:00:00:01:30",
+        .address = "192.168.1.30",
+        .peer_address = "198.51.100.30",
+        .peer_port = 8053,
+        .events = UDP_SWITCH_EVENTS,
+        .n_event_kinds = G_N_ELEMENTS(UDP_SWITCH_EVENTS),
+        .event_count = 6,
+        .heartbeat = &UDP_SWITCH_HEARTBEAT,
+        .heartbeat_interval_s = 40,
+    },
+    {
+        .label = "door-lock",
+        .transport = TRANSPORT_TLS_PER_EVENT,
+        .mac = "02:00:00:00:06:30",
+        .address = "fd00:1::30",
+        .peer_address = "2001:db8::443",
+        .peer_port = 443,
+        .peer_name = "lock.example.org",
+        .server_flight_size = 1380,
+        .events = DOOR_LOCK_EVENTS,
+        .n_event_kinds = G_N_ELEMENTS(DOOR_LOCK_EVENTS),
+        .event_count = 4,
+    },
+    {
+        .label = "phone",
+        .transport = TRANSPORT_TCP_PER_EVENT,
+        .mac = "02:00:00:00:01:50",
+        .address = "192.168.1.50",
+        .peer_address = "192.168.1.23",
+        .peer_port = 9999,
+        .events = PHONE_LOCAL_SESSIONS,
+        .n_event_kinds = G_N_ELEMENTS(PHONE_LOCAL_SESSIONS),
+        .event_count = 3,
+    },
+    {
+        .label = "discovery-beacon",
+        .transport = TRANSPORT_UDP,
+        .mac = "02:00:00:00:01:40",
+        .address = "192.168.1.40",
+        .peer_address = "255.255.255.255",
+        .peer_port = 6667,
+        .heartbeat = &DISCOVERY_ANNOUNCEMENT,
+        .heartbeat_interval_s = 5,
+    },
+};
+
+const ScenarioSpec scenario_table[] = {
+    {
+        .name = "demo",
+        .start_s = 1700000000, /* 2023-11-14 22:13:20 UTC */
+        .duration_s = 600,
+        .router_mac = "02:00:00:00:01:01",
+        .router_address = "192.168.1.1",
+        .devices = DEMO_DEVICES,
+        .n_devices = G_N_ELEMENTS(DEMO_DEVICES),
+    },
+};
+
+const guint scenario_table_len = G_N_ELEMENTS(scenario_table);
