@@ -111,6 +111,7 @@ static iotfp_conv *find_or_add_conv(iotfp_analysis *analysis, const iotfp_packet
     conv->scope = (guint8)scope;
     conv->device = *device;
     conv->peer = *peer;
+    conv->peer_port = peer == &packet->dst ? packet->dst_port : packet->src_port;
     conv->first_frame = packet->frame;
     g_ptr_array_add(analysis->convs, conv);
     g_hash_table_insert(analysis->convs_by_pair, g_memdup2(&key, sizeof key), conv);

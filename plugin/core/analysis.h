@@ -21,6 +21,7 @@ typedef struct {
     guint8 scope;           /* iotfp_scope */
     iotfp_addr device;
     iotfp_addr peer;        /* cloud endpoint, local initiator, or group */
+    guint16 peer_port;      /* the peer's port in the first packet: the service */
     guint32 first_frame;
     guint32 last_frame;
     guint32 pkts;           /* every packet, members or not */

@@ -13,6 +13,7 @@
 #include <wsutil/report_message.h>
 
 #include "packet-iotfp.h"
+#include "registration.h"
 #include "packet_summary.h"
 
 static int proto_iotfp = -1;
@@ -80,8 +81,6 @@ static void apply_prefs(void)
 
 static void init_analysis(void)
 {
-    if (!home_networks)
-        apply_prefs();
     iotfp_analysis_config config = {
         .home = home_networks,
         .burst_gap_ns = (gint64)pref_burst_gap_ms * 1000000,
@@ -234,6 +233,9 @@ void proto_register_iotfp(void)
         "side of their conversations is the cloud.", &pref_home_networks);
     prefs_register_uint_preference(module, "burst_gap", "Burst gap (ms)",
         "Idle time in milliseconds that ends a burst of a conversation.", 10, &pref_burst_gap_ms);
+
+    /* A list is always in force, so that a bad first value keeps the default. */
+    home_networks = iotfp_netlist_parse(IOTFP_DEFAULT_HOME_NETWORKS, NULL);
 
     register_init_routine(init_analysis);
     register_cleanup_routine(cleanup_analysis);

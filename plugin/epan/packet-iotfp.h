@@ -10,8 +10,4 @@
  * it when drawing, after every packet they saw was dissected. */
 const iotfp_analysis *iotfp_current_analysis(void);
 
-void proto_register_iotfp(void);
-void proto_reg_handoff_iotfp(void);
-void register_tap_iotfp_bursts(void);
-
 #endif

@@ -4,7 +4,7 @@
 #include <epan/tap.h>
 #include <ws_symbol_export.h>
 
-#include "packet-iotfp.h"
+#include "registration.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = IOTFP_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
@@ -12,15 +12,18 @@ WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
 
+static const proto_plugin protocols[] = {
+    { proto_register_iotfp, proto_reg_handoff_iotfp },
+};
+
+static const tap_plugin taps[] = {
+    { register_tap_iotfp_bursts },
+};
+
 void plugin_register(void)
 {
-    static proto_plugin iotfp_protocols = {
-        .register_protoinfo = proto_register_iotfp,
-        .register_handoff = proto_reg_handoff_iotfp,
-    };
-    static tap_plugin iotfp_taps = {
-        .register_tap_listener = register_tap_iotfp_bursts,
-    };
-    proto_register_plugin(&iotfp_protocols);
-    tap_register_plugin(&iotfp_taps);
+    for (gsize i = 0; i < G_N_ELEMENTS(protocols); i++)
+        proto_register_plugin(&protocols[i]);
+    for (gsize i = 0; i < G_N_ELEMENTS(taps); i++)
+        tap_register_plugin(&taps[i]);
 }

@@ -12,6 +12,7 @@
 #include <wsutil/report_message.h>
 
 #include "packet-iotfp.h"
+#include "registration.h"
 
 #define CLI_PREFIX "iotfp,bursts"
 

@@ -1,0 +1,11 @@
+/* Every protocol and tap this plugin registers; plugin.c hands them to
+ * Wireshark. A new dissector adds its two functions here and in plugin.c. */
+#ifndef IOTFP_REGISTRATION_H
+#define IOTFP_REGISTRATION_H
+
+void proto_register_iotfp(void);
+void proto_reg_handoff_iotfp(void);
+
+void register_tap_iotfp_bursts(void);
+
+#endif
