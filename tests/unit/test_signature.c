@@ -1,0 +1,177 @@
+#include <string.h>
+
+#include "addr.h"
+#include "signature.h"
+
+static const char good[] =
+    "# TP-Link HS110, learned from tplink-plug.pcap\n"
+    "iotfp-signature 1\n"
+    "model tplink-plug\n"
+    "platform tplink\n"
+    "match port 443\n"
+    "match cloud *.tplinkra.com\n"
+    "burst_gap_ms 1500\n"
+    "k 3\n"
+    "\n"
+    "event power_on   # the plug switches on\n"
+    "privacy power\n"
+    "threshold 0.25\n"
+    "sample +142 -1452 -1452 -853 +126 -51 +530\n"
+    "sample\t+142 -1452 -1452 -853 +126 -51 +530 -34\n"
+    "event power_off|power_on\n"
+    "threshold 1\n"
+    "sample +213 -69\n"
+    "event other\n"
+    "sample +32 -32\r\n";
+
+static iotfp_signature *parse(const char *text, GError **error)
+{
+    return iotfp_signature_parse(text, strlen(text), "test.sig", error);
+}
+
+static void test_good_file(void)
+{
+    GError *error = NULL;
+    iotfp_signature *sig = parse(good, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(sig->model, ==, "tplink-plug");
+    g_assert_cmpstr(sig->platform, ==, "tplink");
+    g_assert_cmpuint(sig->k, ==, 3);
+    g_assert_cmpuint(sig->burst_gap_ms, ==, 1500);
+    g_assert_cmpuint(sig->matches->len, ==, 2);
+    g_assert_cmpuint(g_array_index(sig->matches, iotfp_match, 0).port, ==, 443);
+    g_assert_cmpstr(g_array_index(sig->matches, iotfp_match, 1).pattern, ==, "*.tplinkra.com");
+    g_assert_cmpuint(sig->events->len, ==, 3);
+    const iotfp_event_class *on = iotfp_signature_find_event(sig, "power_on");
+    g_assert_cmpstr(on->privacy, ==, "power");
+    g_assert_cmpfloat(on->threshold, ==, 0.25);
+    g_assert_cmpuint(on->samples->len, ==, 2);
+    const GArray *second = g_ptr_array_index(on->samples, 1);
+    g_assert_cmpuint(second->len, ==, 8);
+    g_assert_cmpint(g_array_index(second, gint32, 1), ==, -1452);
+    g_assert_cmpint(g_array_index(second, gint32, 7), ==, -34);
+    g_assert_null(iotfp_signature_find_event(sig, "power_off|power_on")->privacy);
+    g_assert_nonnull(iotfp_signature_find_event(sig, "other"));
+
+    /* What the writer writes, the parser reads back unchanged. */
+    char *text = iotfp_signature_format(sig);
+    iotfp_signature *again = parse(text, &error);
+    g_assert_no_error(error);
+    char *text_again = iotfp_signature_format(again);
+    g_assert_cmpstr(text, ==, text_again);
+    g_free(text);
+    g_free(text_again);
+    iotfp_signature_free(again);
+    iotfp_signature_free(sig);
+}
+
+static void expect_error(const char *text, gsize len, const char *fragment)
+{
+    GError *error = NULL;
+    iotfp_signature *sig = iotfp_signature_parse(text, len, "bad.sig", &error);
+    g_assert_null(sig);
+    g_assert_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE);
+    if (!strstr(error->message, fragment))
+        g_error("message '%s' lacks '%s'", error->message, fragment);
+    /* Every message starts with the file name. */
+    g_assert_true(g_str_has_prefix(error->message, "bad.sig:"));
+    g_error_free(error);
+}
+
+#define BAD(text, fragment) expect_error(text, strlen(text), fragment)
+#define HEAD "iotfp-signature 1\nmodel m\nburst_gap_ms 1500\n"
+
+static void test_malformed(void)
+{
+    BAD("", "empty file");
+    BAD("# only a comment\n", "empty file");
+    BAD("iotfp-signature 2\nmodel m\n", "bad.sig:1: version 2 is not supported");
+    BAD("iotfp-signature 99999999999999999999\n", "not a whole number");
+    BAD("p0f-signature 1\n", "first line must be");
+    BAD("model m\niotfp-signature 1\n", "bad.sig:1:");
+    BAD("iotfp-signature 1\nburst_gap_ms 1500\n", "no 'model'");
+    BAD("iotfp-signature 1\nmodel m\n", "no 'burst_gap_ms'");
+    BAD(HEAD "model n\n", "bad.sig:4: 'model' given twice");
+    BAD(HEAD "model\n", "takes one value");
+    BAD(HEAD "colour red\n", "unknown keyword 'colour'");
+    BAD(HEAD "sample +1\n", "'sample' before any 'event'");
+    BAD(HEAD "threshold 1\n", "'threshold' before any 'event'");
+    BAD(HEAD "event e\n", "event 'e' has no sample");
+    BAD(HEAD "event e\nsample\n", "empty sample");
+    BAD(HEAD "event e\nsample +1 x\n", "'x' is not a signed payload length");
+    BAD(HEAD "event e\nsample 142\n", "'142' is not a signed");
+    BAD(HEAD "event e\nsample +0\n", "'+0' is not");
+    BAD(HEAD "event e\nsample +99999999999999999999999\n", "is not a signed");
+    BAD(HEAD "event e\nsample +65536\n", "is not a signed");
+    BAD(HEAD "event e\nthreshold -1\nsample +1\n", "threshold '-1'");
+    BAD(HEAD "event e\nthreshold nan\nsample +1\n", "threshold 'nan'");
+    BAD(HEAD "event e\nthreshold 1e999\nsample +1\n", "threshold '1e999'");
+    BAD(HEAD "event e\nsample +1\nevent e\nsample +1\n", "event 'e' given twice");
+    BAD(HEAD "event |e\nsample +1\n", "not a valid event name");
+    BAD(HEAD "event a||b\nsample +1\n", "not a valid event name");
+    BAD(HEAD "event a;rm\nsample +1\n", "not a valid event name");
+    BAD("iotfp-signature 1\nmodel m|n\n", "not a valid model");
+    BAD(HEAD "k 0\n", "k must be at least 1");
+    BAD(HEAD "k 16\n", "from 0 to 15");
+    BAD(HEAD "match port 70000\n", "port '70000'");
+    BAD(HEAD "match colour red\n", "unknown match kind");
+    BAD(HEAD "match port\n", "'match' takes a kind and a value");
+    BAD(HEAD "burst_gap_ms 3600001\n", "burst_gap_ms '3600001'");
+
+    GString *long_sample = g_string_new(HEAD "event e\nsample");
+    for (int i = 0; i < 101; i++)
+        g_string_append(long_sample, " +1");
+    BAD(long_sample->str, "at most 100 lengths");
+    g_string_free(long_sample, TRUE);
+}
+
+static void test_truncated_and_binary(void)
+{
+    /* Every prefix of a good file either parses or fails cleanly. */
+    gsize len = strlen(good);
+    for (gsize cut = 0; cut < len; cut++) {
+        GError *error = NULL;
+        iotfp_signature *sig = iotfp_signature_parse(good, cut, "cut.sig", &error);
+        g_assert_true((sig == NULL) != (error == NULL));
+        iotfp_signature_free(sig);
+        g_clear_error(&error);
+    }
+    static const char junk[] = "iotfp-signature 1\n\x7f" "ELF\x02\x01\x01\0\0\0garbage";
+    expect_error(junk, sizeof junk - 1, "not a text file");
+    static const char latin1[] = "iotfp-signature 1\nmodel caf\xe9\n";
+    expect_error(latin1, sizeof latin1 - 1, "not a text file");
+}
+
+static void test_limits(void)
+{
+    GString *many = g_string_new(HEAD "event e\nthreshold 1\n");
+    for (int i = 0; i < IOTFP_SIGNATURE_MAX_SAMPLES + 1; i++)
+        g_string_append(many, "sample +1\n");
+    expect_error(many->str, many->len, "more than 20000 samples");
+    g_string_free(many, TRUE);
+
+    GError *error = NULL;
+    g_assert_null(iotfp_signature_parse(good, IOTFP_SIGNATURE_MAX_BYTES + 1, "huge.sig", &error));
+    g_assert_nonnull(strstr(error->message, "larger than"));
+    g_error_free(error);
+}
+
+static void test_load_missing_file(void)
+{
+    GError *error = NULL;
+    g_assert_null(iotfp_signature_load("/nonexistent/dir/x.sig", &error));
+    g_assert_nonnull(error);
+    g_assert_nonnull(strstr(error->message, "/nonexistent/dir/x.sig"));
+    g_error_free(error);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/signature/good", test_good_file);
+    g_test_add_func("/signature/malformed", test_malformed);
+    g_test_add_func("/signature/truncated-binary", test_truncated_and_binary);
+    g_test_add_func("/signature/limits", test_limits);
+    g_test_add_func("/signature/missing-file", test_load_missing_file);
+    return g_test_run();
+}
