@@ -12,9 +12,11 @@
 #include <epan/tap.h>
 #include <wsutil/report_message.h>
 
+#include "detector.h"
+#include "event_signatures.h"
 #include "packet-iotfp.h"
-#include "registration.h"
 #include "packet_summary.h"
+#include "registration.h"
 
 static int proto_iotfp = -1;
 static int iotfp_tap = -1;
@@ -31,9 +33,15 @@ static int hf_iotfp_burst_bytes = -1;
 static int hf_iotfp_burst_start = -1;
 static int hf_iotfp_burst_duration = -1;
 static int hf_iotfp_burst_shape = -1;
+static int hf_iotfp_device_model = -1;
+static int hf_iotfp_event = -1;
+static int hf_iotfp_event_distance = -1;
+static int hf_iotfp_event_privacy = -1;
 
 static gint ett_iotfp = -1;
 static gint ett_iotfp_burst = -1;
+
+static expert_field ei_iotfp_privacy_event = EI_INIT;
 
 static dissector_handle_t iotfp_handle;
 
@@ -58,6 +66,7 @@ static guint pref_burst_gap_ms = IOTFP_DEFAULT_BURST_GAP_MS;
 static iotfp_netlist *home_networks;
 
 static iotfp_analysis *analysis;
+static iotfp_detector *detector;
 
 const iotfp_analysis *iotfp_current_analysis(void)
 {
@@ -77,6 +86,7 @@ static void apply_prefs(void)
     }
     iotfp_netlist_free(home_networks);
     home_networks = parsed;
+    iotfp_signatures_apply_prefs();
 }
 
 static void init_analysis(void)
@@ -86,10 +96,13 @@ static void init_analysis(void)
         .burst_gap_ns = (gint64)pref_burst_gap_ms * 1000000,
     };
     analysis = iotfp_analysis_new(&config);
+    detector = iotfp_detector_new(iotfp_signatures());
 }
 
 static void cleanup_analysis(void)
 {
+    iotfp_detector_free(detector);
+    detector = NULL;
     iotfp_analysis_free(analysis);
     analysis = NULL;
 }
@@ -132,7 +145,55 @@ static void add_burst(proto_tree *tree, tvbuff_t *tvb, const iotfp_burst *burst)
     }
 }
 
-static void add_tree(proto_tree *tree, tvbuff_t *tvb, const iotfp_frame_record *record)
+static gboolean any_referenced(proto_tree *tree, const int *fields, gsize n)
+{
+    for (gsize i = 0; i < n; i++)
+        if (proto_field_is_referenced(tree, fields[i]))
+            return TRUE;
+    return FALSE;
+}
+
+/* The event is a burst-level result: complete once the burst is (tshark -2,
+ * the GUI); in a single pass, the event of the burst so far. */
+static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const iotfp_conv *conv,
+                      const iotfp_burst *burst)
+{
+    const int event_fields[] = { hf_iotfp_event, hf_iotfp_event_distance, hf_iotfp_event_privacy,
+                                 hf_iotfp_device_model };
+    gboolean privacy_expert = PINFO_FD_VISITED(pinfo) && pinfo->num == burst->first_frame;
+    /* Classifying costs a nearest-neighbour search: only when someone looks. */
+    if (!privacy_expert && !any_referenced(tree, event_fields, G_N_ELEMENTS(event_fields)))
+        return;
+    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv), NULL };
+    const iotfp_detection *detection =
+        iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
+    if (!detection)
+        return;
+    proto_item *item;
+    if (detection->model) {
+        item = proto_tree_add_string(tree, hf_iotfp_device_model, tvb, 0, 0, detection->model->model);
+        proto_item_set_generated(item);
+    }
+    const iotfp_event_class *event = detection->event;
+    proto_item *event_item = proto_tree_add_string(tree, hf_iotfp_event, tvb, 0, 0,
+                                                   event ? event->name : IOTFP_EVENT_OTHER);
+    proto_item_set_generated(event_item);
+    if (detection->distance >= 0) {
+        item = proto_tree_add_double(tree, hf_iotfp_event_distance, tvb, 0, 0, detection->distance);
+        proto_item_set_generated(item);
+    }
+    if (event && event->privacy) {
+        item = proto_tree_add_string(tree, hf_iotfp_event_privacy, tvb, 0, 0, event->privacy);
+        proto_item_set_generated(item);
+        /* One expert item per event, on the burst's first packet. */
+        if (privacy_expert)
+            expert_add_info_format(pinfo, event_item, &ei_iotfp_privacy_event,
+                                   "Privacy-sensitive event %s (%s) of %s", event->name, event->privacy,
+                                   detection->model->model);
+    }
+}
+
+static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const iotfp_frame_record *record)
 {
     const iotfp_conv *conv = iotfp_analysis_conv(analysis, record->conv_id);
     proto_item *root = proto_tree_add_item(tree, proto_iotfp, tvb, 0, 0, ENC_NA);
@@ -153,6 +214,7 @@ static void add_tree(proto_tree *tree, tvbuff_t *tvb, const iotfp_frame_record *
 
     const iotfp_burst *burst = iotfp_analysis_burst(analysis, record->burst_id);
     if (burst) {
+        add_event(iotfp_tree, pinfo, tvb, conv, burst);
         add_burst(iotfp_tree, tvb, burst);
         proto_item_append_text(root, ", Burst %u of %s", burst->id,
                                conv->scope == IOTFP_SCOPE_CLOUD ? "cloud conversation" : "local conversation");
@@ -176,7 +238,7 @@ static int dissect_iotfp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     if (!record)
         return 0;
     if (tree)
-        add_tree(tree, tvb, record);
+        add_tree(tree, pinfo, tvb, record);
     tap_queue_packet(iotfp_tap, pinfo, record);
     return tvb_captured_length(tvb);
 }
@@ -220,12 +282,31 @@ void proto_register_iotfp(void)
         { &hf_iotfp_burst_shape,
           { "Shape", "iotfp.burst.shape", FT_STRING, BASE_NONE, NULL, 0x0,
             "Signed payload lengths: + from the device, - towards it", HFILL } },
+        { &hf_iotfp_device_model,
+          { "Device model", "iotfp.device.model", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Model whose signature explains the burst: pinned by the user, or the only or best match", HFILL } },
+        { &hf_iotfp_event,
+          { "Event", "iotfp.event", FT_STRING, BASE_NONE, NULL, 0x0,
+            "User event the burst stands for, by its model's signature; \"other\" for heartbeats and "
+            "anything unlike every event; classes the traffic cannot tell apart are joined by |", HFILL } },
+        { &hf_iotfp_event_distance,
+          { "Distance", "iotfp.event.distance", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+            "Edit distance from the burst to the event's nearest sample (1 = one packet more or less)", HFILL } },
+        { &hf_iotfp_event_privacy,
+          { "Privacy", "iotfp.event.privacy", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What a privacy-sensitive event reveals (presence, door, power use...)", HFILL } },
     };
     static gint *ett[] = { &ett_iotfp, &ett_iotfp_burst };
+    static ei_register_info ei[] = {
+        { &ei_iotfp_privacy_event,
+          { "iotfp.event.privacy_sensitive", PI_SECURITY, PI_WARN,
+            "A privacy-sensitive event can be seen in the encrypted traffic", EXPFILL } },
+    };
 
     proto_iotfp = proto_register_protocol("IoT Fingerprint", "IoTFP", "iotfp");
     proto_register_field_array(proto_iotfp, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(proto_iotfp), ei, array_length(ei));
 
     module_t *module = prefs_register_protocol(proto_iotfp, apply_prefs);
     prefs_register_string_preference(module, "home_networks", "Home networks",
@@ -233,6 +314,7 @@ void proto_register_iotfp(void)
         "side of their conversations is the cloud.", &pref_home_networks);
     prefs_register_uint_preference(module, "burst_gap", "Burst gap (ms)",
         "Idle time in milliseconds that ends a burst of a conversation.", 10, &pref_burst_gap_ms);
+    iotfp_signatures_register_prefs(module);
 
     /* A list is always in force, so that a bad first value keeps the default. */
     home_networks = iotfp_netlist_parse(IOTFP_DEFAULT_HOME_NETWORKS, NULL);

@@ -35,8 +35,12 @@ class Tshark:
                 for name in dirs + files + [""]:
                     os.chown(os.path.join(root, name), nobody.pw_uid, nobody.pw_gid)
             self.prefix = ["setpriv", "--reuid=nobody", "--regid=%d" % nobody.pw_gid, "--clear-groups"]
+        # Own XDG data folders: signatures installed on this machine must not
+        # leak into the tests.
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home,
-                    "XDG_CONFIG_HOME": os.path.join(self.home, ".config"), "TZ": "UTC", "LANG": "C.UTF-8"}
+                    "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
+                    "XDG_DATA_HOME": os.path.join(self.home, ".local/share"),
+                    "XDG_DATA_DIRS": os.path.join(self.home, "system-share"), "TZ": "UTC", "LANG": "C.UTF-8"}
         for passthrough in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS"):
             if passthrough in os.environ:
                 self.env[passthrough] = os.environ[passthrough]
@@ -56,6 +60,13 @@ class Tshark:
         shutil.copy(path, dest)
         os.chmod(dest, 0o644)
         return dest
+
+    def private_dir(self, name):
+        """A folder in the throwaway HOME that the unprivileged tshark can read."""
+        path = os.path.join(self.home, name)
+        os.makedirs(path, exist_ok=True)
+        os.chmod(path, 0o755)
+        return path
 
     def run(self, args, check=True, check_plugin=True):
         proc = subprocess.run(self.prefix + ["tshark"] + args, env=self.env, capture_output=True,
