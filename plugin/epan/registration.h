@@ -5,6 +5,10 @@
 
 void proto_register_iotfp(void);
 void proto_reg_handoff_iotfp(void);
+void proto_register_joylink(void);
+void proto_reg_handoff_joylink(void);
+void proto_register_tuya(void);
+void proto_reg_handoff_tuya(void);
 
 void register_tap_iotfp_bursts(void);
 

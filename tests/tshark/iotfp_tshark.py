@@ -17,6 +17,7 @@ import tempfile
 
 PLUGIN_PATH_ID = "4.0"
 SKIP = 77  # CTest's SKIP_RETURN_CODE for these tests
+TSHARK_TIMEOUT_S = 600  # far above any run here; a hang must fail, not stall CI
 
 
 class Tshark:
@@ -40,7 +41,10 @@ class Tshark:
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home,
                     "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
                     "XDG_DATA_HOME": os.path.join(self.home, ".local/share"),
-                    "XDG_DATA_DIRS": os.path.join(self.home, "system-share"), "TZ": "UTC", "LANG": "C.UTF-8"}
+                    "XDG_DATA_DIRS": os.path.join(self.home, "system-share"), "TZ": "UTC", "LANG": "C.UTF-8",
+                    # No extcap helpers: tshark -G plugins starts them, and some
+                    # (androiddump) hang when a sanitizer runtime is preloaded.
+                    "WIRESHARK_EXTCAP_DIR": self.private_dir("no-extcap")}
         for passthrough in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS"):
             if passthrough in os.environ:
                 self.env[passthrough] = os.environ[passthrough]
@@ -69,8 +73,11 @@ class Tshark:
         return path
 
     def run(self, args, check=True, check_plugin=True):
-        proc = subprocess.run(self.prefix + ["tshark"] + args, env=self.env, capture_output=True,
-                              text=True, cwd=self.home)
+        try:
+            proc = subprocess.run(self.prefix + ["tshark"] + args, env=self.env, capture_output=True,
+                                  text=True, cwd=self.home, timeout=TSHARK_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            sys.exit("FAIL: tshark %s did not finish in %d s" % (" ".join(args), TSHARK_TIMEOUT_S))
         if check and proc.returncode != 0:
             sys.exit("FAIL: tshark %s exited %d:\n%s" % (" ".join(args), proc.returncode, proc.stderr))
         return proc
