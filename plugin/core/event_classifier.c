@@ -107,6 +107,7 @@ void iotfp_event_classifier_classify_without(const iotfp_event_classifier *class
     neighbour best[IOTFP_SIGNATURE_MAX_K];
     guint count = 0;
     double reach = classifier->reach;
+    double nearest_other = G_MAXDOUBLE;
     n = MIN(n, IOTFP_SHAPE_MAX);
     guint slack = (guint)(reach / IOTFP_INDEL_COST);
     guint lo = n > slack ? n - slack : 0, hi = MIN(IOTFP_SHAPE_MAX + 1, n + slack + 1);
@@ -118,6 +119,8 @@ void iotfp_event_classifier_classify_without(const iotfp_event_classifier *class
                                         sample->lengths->len, reach);
         if (d <= reach)
             offer(best, k, &count, (neighbour){ d, i });
+        if (sample->is_other)
+            nearest_other = MIN(nearest_other, d);
     }
     if (count == 0)
         return;
@@ -141,8 +144,14 @@ void iotfp_event_classifier_classify_without(const iotfp_event_classifier *class
             break;
         }
     match->nearest = winner->event;
-    if (!winner->is_other && match->distance <= winner->event->threshold)
-        match->event = winner->event;
+    if (winner->is_other || match->distance > winner->event->threshold)
+        return;
+    /* A burst that looks as much like a device's non-event traffic (an
+     * hourly status report identical to a lock event) as like the event
+     * does not show that the event happened: no claim. */
+    if (nearest_other <= match->distance)
+        return;
+    match->event = winner->event;
 }
 
 void iotfp_event_classifier_classify(const iotfp_event_classifier *classifier, const gint32 *shape, guint n,

@@ -15,6 +15,9 @@
 /* Unlabelled bursts are kept as "other" samples up to this many distinct
  * shapes; a week of heartbeats is mostly the same few shapes. */
 #define MAX_OTHER_SAMPLES 400
+/* Differences this small are the noise of one event's traffic (a counter or
+ * a timestamp of another width in a TLS record): about 1% of each packet. */
+#define NOISE_PER_PACKET 0.02
 /* The error that counts more: an invented event (a false alarm) against a
  * missed one. */
 #define FALSE_ALARM_WEIGHT 2
@@ -29,6 +32,54 @@ typedef struct {
     char *name;
     GPtrArray *samples; /* const iotfp_learn_burst * */
 } draft_class;
+
+/* Labels miss events (a lock turned by hand, not in the app's log) and now
+ * and then name a burst that is everyday traffic (a status report that
+ * happened to follow the tap). Both show as shapes seen with and without a
+ * label. A shape seen unlabelled more often than labelled does not reveal
+ * the event: it is learned as "other". An unlabelled burst that is
+ * practically a shape kept as an event is probably an event nobody labelled:
+ * it is not learned as "other". */
+static gboolean near(const iotfp_learn_burst *a, const iotfp_learn_burst *b)
+{
+    double noise = NOISE_PER_PACKET * MAX(a->n, b->n);
+    return iotfp_shape_distance(a->shape, a->n, b->shape, b->n, noise) <= noise;
+}
+
+static void sort_by_evidence(const iotfp_learn_burst *bursts, guint n, GPtrArray *events, GPtrArray *others,
+                             guint *relabelled, guint *dropped)
+{
+    gboolean *is_event = g_new0(gboolean, n);
+    for (guint i = 0; i < n; i++) {
+        if (!bursts[i].event || bursts[i].n == 0)
+            continue;
+        guint labelled = 0, unlabelled = 0;
+        for (guint j = 0; j < n; j++)
+            if (bursts[j].n && near(&bursts[i], &bursts[j])) {
+                if (bursts[j].event)
+                    labelled++;
+                else
+                    unlabelled++;
+            }
+        is_event[i] = unlabelled <= labelled;
+        if (is_event[i])
+            g_ptr_array_add(events, (gpointer)&bursts[i]);
+        else
+            (*relabelled)++;
+    }
+    for (guint i = 0; i < n; i++) {
+        if (is_event[i] || bursts[i].n == 0)
+            continue;
+        gboolean like_event = FALSE;
+        for (guint j = 0; j < n && !like_event; j++)
+            like_event = is_event[j] && near(&bursts[i], &bursts[j]);
+        if (!like_event)
+            g_ptr_array_add(others, (gpointer)&bursts[i]);
+        else
+            (*dropped)++;
+    }
+    g_free(is_event);
+}
 
 static void draft_class_free(gpointer data)
 {
@@ -57,18 +108,17 @@ static gboolean same_shape(const iotfp_learn_burst *a, const iotfp_learn_burst *
     return a->n == b->n && memcmp(a->shape, b->shape, a->n * sizeof(gint32)) == 0;
 }
 
-/* Distinct unlabelled shapes, evenly thinned to MAX_OTHER_SAMPLES. */
-static void add_other_samples(draft_class *other, const iotfp_learn_burst *bursts, guint n)
+/* Distinct shapes of the other bursts, evenly thinned to MAX_OTHER_SAMPLES. */
+static void add_other_samples(draft_class *other, GPtrArray *others)
 {
     GPtrArray *distinct = g_ptr_array_new();
-    for (guint i = 0; i < n; i++) {
-        if (bursts[i].event || bursts[i].n == 0)
-            continue;
+    for (guint i = 0; i < others->len; i++) {
+        const iotfp_learn_burst *burst = g_ptr_array_index(others, i);
         gboolean seen = FALSE;
         for (guint j = 0; j < distinct->len && !seen; j++)
-            seen = same_shape(g_ptr_array_index(distinct, j), &bursts[i]);
+            seen = same_shape(g_ptr_array_index(distinct, j), burst);
         if (!seen)
-            g_ptr_array_add(distinct, (gpointer)&bursts[i]);
+            g_ptr_array_add(distinct, (gpointer)burst);
     }
     guint keep = MIN(distinct->len, MAX_OTHER_SAMPLES);
     for (guint i = 0; i < keep; i++)
@@ -92,10 +142,6 @@ static iotfp_signature *draft_signature(draft_class **classes, guint n_classes, 
     }
     return sig;
 }
-
-/* Differences this small are the noise of one event's traffic (a counter or
- * a timestamp of another width in a TLS record): about 1% of each packet. */
-#define NOISE_PER_PACKET 0.02
 
 /* A sample is confusable when a sample of the other class is practically the
  * same traffic (within noise) and at least as near as its nearest classmate.
@@ -297,11 +343,17 @@ void iotfp_learn_report_free(iotfp_learn_report *report)
 iotfp_signature *iotfp_learn(const iotfp_learn_burst *bursts, guint n, const iotfp_learn_options *options,
                              iotfp_learn_report **report_out, GError **error)
 {
+    GPtrArray *event_bursts = g_ptr_array_new(), *other_bursts = g_ptr_array_new();
+    guint relabelled = 0, dropped = 0;
+    sort_by_evidence(bursts, n, event_bursts, other_bursts, &relabelled, &dropped);
     GPtrArray *events = g_ptr_array_new_with_free_func(draft_class_free);
-    for (guint i = 0; i < n; i++)
-        if (bursts[i].event && bursts[i].n > 0)
-            g_ptr_array_add(find_class(events, bursts[i].event)->samples, (gpointer)&bursts[i]);
+    for (guint i = 0; i < event_bursts->len; i++) {
+        const iotfp_learn_burst *burst = g_ptr_array_index(event_bursts, i);
+        g_ptr_array_add(find_class(events, burst->event)->samples, (gpointer)burst);
+    }
+    g_ptr_array_free(event_bursts, TRUE);
     if (events->len == 0 || !options->model || options->burst_gap_ms == 0) {
+        g_ptr_array_free(other_bursts, TRUE);
         g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE,
                     events->len == 0 ? "no labelled burst to learn from" : "a model name and the burst gap are needed");
         g_ptr_array_free(events, TRUE);
@@ -310,13 +362,16 @@ iotfp_signature *iotfp_learn(const iotfp_learn_burst *bursts, guint n, const iot
     iotfp_learn_report *report = g_new0(iotfp_learn_report, 1);
     report->merges = g_ptr_array_new_with_free_func(merge_free);
     report->events = g_ptr_array_new_with_free_func(report_event_free);
+    report->labelled_as_other = relabelled;
+    report->unlabelled_like_events = dropped;
     merge_indistinguishable(events, report->merges);
 
     /* Event classes first, "other" last: the file reads as what the model does. */
     draft_class *other = g_new0(draft_class, 1);
     other->name = g_strdup(IOTFP_EVENT_OTHER);
     other->samples = g_ptr_array_new();
-    add_other_samples(other, bursts, n);
+    add_other_samples(other, other_bursts);
+    g_ptr_array_free(other_bursts, TRUE);
     report->other_samples = other->samples->len;
     if (other->samples->len)
         g_ptr_array_add(events, other);

@@ -43,6 +43,8 @@ typedef struct {
     GPtrArray *events;    /* iotfp_learn_event_report, per final class (not "other") */
     guint other_samples;
     guint other_as_event; /* leave-one-out: unlabelled bursts taken for an event */
+    guint labelled_as_other;      /* labelled bursts whose shape is mostly seen unlabelled */
+    guint unlabelled_like_events; /* unlabelled bursts left out of "other": they look like events */
 } iotfp_learn_report;
 
 /* Minimum share of a pair's samples that must find their own class for the

@@ -10,6 +10,7 @@ import atexit
 import csv
 import os
 import pwd
+import shlex
 import shutil
 import subprocess
 import sys
@@ -82,6 +83,21 @@ class Tshark:
             sys.exit("FAIL: tshark %s exited %d:\n%s" % (" ".join(args), proc.returncode, proc.stderr))
         return proc
 
+    def wrapper_script(self):
+        """Writes HOME/tshark, a script that runs tshark exactly as run() does (same user, HOME,
+        environment and folder), and returns its path: for programs that drive tshark themselves,
+        such as iotfp-learn and iotfp-eval (--tshark PROGRAM or IOTFP_TSHARK). Files it is given
+        must be readable by that user: absolute paths under private_dir(), for instance."""
+        path = os.path.join(self.home, "tshark")
+        assignments = " ".join(shlex.quote("%s=%s" % item) for item in sorted(self.env.items()))
+        command = " ".join(shlex.quote(word) for word in self.prefix + ["tshark"])
+        with open(path, "w") as f:
+            f.write("#!/bin/sh\n# tshark with the iotfp plugin under test (written by iotfp_tshark.py)\n")
+            f.write("cd %s || exit 2\n" % shlex.quote(self.home))
+            f.write('exec env -i %s %s "$@"\n' % (assignments, command))
+        os.chmod(path, 0o755)
+        return path
+
     def fields(self, capture, fields, extra=(), two_pass=True):
         """Rows of -T fields output, each a dict field -> value ('' when absent)."""
         args = ["-r", self.readable_copy(capture), "-T", "fields", "-E", "occurrence=l", "-E", "separator=\t"]
@@ -106,6 +122,14 @@ def generate(scenario, workdir, seed=1):
     return base + ".pcap", truth, labels
 
 
+def tool(name):
+    """Path of a command-line tool built beside iotfp-gen (iotfp-learn, iotfp-eval)."""
+    path = os.path.join(os.path.dirname(os.environ["IOTFP_GEN"]), name)
+    if not os.access(path, os.X_OK):
+        sys.exit("FAIL: %s is not built (expected at %s)" % (name, path))
+    return path
+
+
 def shared_data(*parts):
     """Path under the shared real-data folder, or exit as skipped with a message."""
     root = os.environ.get("IOTFP_SHARED_DATA", "")
@@ -114,3 +138,17 @@ def shared_data(*parts):
         print("SKIP: real captures not found at %s (the shared data folder sits beside the repository)" % path)
         sys.exit(SKIP)
     return path
+
+
+def main(argv):
+    """python3 iotfp_tshark.py with-wrapper -- COMMAND [ARG...]
+    Runs COMMAND with IOTFP_TSHARK naming a wrapper that runs tshark with the plugin IOTFP_PLUGIN
+    names, as the tests run it (`make signatures` learns this way); returns COMMAND's status."""
+    if len(argv) < 3 or argv[0] != "with-wrapper" or argv[1] != "--":
+        sys.exit("usage: IOTFP_PLUGIN=iotfp.so %s with-wrapper -- COMMAND [ARG...]" % sys.argv[0])
+    wrapper = Tshark().wrapper_script()
+    return subprocess.run(argv[2:], env=dict(os.environ, IOTFP_TSHARK=wrapper)).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -58,6 +58,13 @@ static void test_rejection(void)
     CLASSIFY(c, beat, &m);
     g_assert_null(m.event);
     g_assert_cmpstr(m.nearest->name, ==, IOTFP_EVENT_OTHER);
+    /* As near to a heartbeat as to an event: no claim. */
+    iotfp_event_classifier_free(c);
+    const gint32 like_beat[] = { 142, -1452, 126, -51, 530 };
+    iotfp_event_class_add_sample(g_ptr_array_index(sig->events, 2), like_beat, G_N_ELEMENTS(like_beat));
+    c = iotfp_event_classifier_new(sig);
+    CLASSIFY(c, like_beat, &m);
+    g_assert_null(m.event);
     /* Far from everything: other, with no distance. */
     const gint32 video[] = { -1448, -1448, -1448, -1448, -1448, -1448, -1448, -1448, -1448, -1448 };
     CLASSIFY(c, video, &m);

@@ -1,0 +1,73 @@
+/* labels.h - labelled user events (the ground truth of a capture) and their
+ * pairing with the plugin's bursts, shared by iotfp-learn and iotfp-eval.
+ *
+ * A labels file is CSV: "time,device_ip,event" (the IoTEvent layout), or
+ * "time,event" for one device named on the command line. A header row is
+ * optional; time is epoch seconds. */
+#ifndef IOTFP_LABELS_H
+#define IOTFP_LABELS_H
+
+#include <glib.h>
+
+#include "tshark_bursts.h"
+
+typedef struct {
+    double time;   /* epoch seconds, as labelled */
+    char *device;  /* canonical address text, as iotfp_addr_format writes it */
+    char *event;   /* the label as given: "power_on/off" is one class */
+    guint line;    /* in the file, for messages */
+} iotfp_label;
+
+typedef struct {
+    char *path;
+    GPtrArray *labels;  /* iotfp_label, in file order */
+} iotfp_label_file;
+
+/* Reads a labels file. only_device (may be NULL) keeps the rows of that
+ * device, and is the device of every row when the file has no device column
+ * (which is an error without it). Every error names the file and line. */
+iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device, GError **error);
+void iotfp_label_file_free(iotfp_label_file *file);
+
+/* Event and model names end up in signature files and display filters:
+ * letters, digits and _ . - /, as the signature parser accepts. */
+gboolean iotfp_label_valid_name(const char *name);
+
+/* The devices the labels name, sorted: a GPtrArray of borrowed strings. */
+GPtrArray *iotfp_label_file_devices(const iotfp_label_file *file);
+
+/* Canonical text of an address ("fd00:1::30"), or NULL if text is none. */
+char *iotfp_canonical_address(const char *text);
+
+typedef struct {
+    double window;  /* seconds either side of the expected start */
+    double offset;  /* expected burst start = label time + offset */
+} iotfp_pairing_options;
+
+typedef struct {
+    const iotfp_label *label;
+    const iotfp_tool_burst *burst;  /* NULL: unpaired */
+    double delta;                   /* burst start - (label time + offset), seconds */
+    const iotfp_label *lost_to;     /* unpaired though bursts were in reach: the nearer label that took
+                                     * the nearest of them (two labels, one burst) */
+} iotfp_label_pair;
+
+/* Pairs each label with the burst whose start is nearest to the label's
+ * expected start, within the window; a burst pairs with at most one label.
+ * Nearest pairs are settled first, so a label whose nearest burst went to a
+ * nearer label may still take its next-nearest. labels (iotfp_label *) and
+ * candidates (iotfp_tool_burst *, sorted by start) are one device's. Returns
+ * an array of iotfp_label_pair in the order of labels. */
+GArray *iotfp_pair_labels(const GPtrArray *labels, const GPtrArray *candidates, const iotfp_pairing_options *options);
+
+/* Time-ordered held-out splits: of n items of one class, the earliest
+ * iotfp_share_count(n, share) are the "first share". iotfp-learn trains on
+ * the first share; iotfp-eval scores the rest, with the complement share, so
+ * the two tools agree on the split whatever the labels' order in the file. */
+guint iotfp_share_count(guint n, double share);
+
+/* in_first_share[i] tells whether labels[i] is among the earliest share of
+ * the labels of its event class. Returns a new array of gboolean. */
+gboolean *iotfp_labels_first_share(const GPtrArray *labels, double share);
+
+#endif

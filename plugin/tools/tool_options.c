@@ -1,0 +1,147 @@
+/* tool_options.c - command-line pieces shared by iotfp-learn and iotfp-eval. */
+#include "tool_options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+
+void pairing_cli_add_entries(GOptionContext *context, pairing_cli *cli)
+{
+    const GOptionEntry entries[] = {
+        { "window", 0, 0, G_OPTION_ARG_STRING, &cli->window_text,
+          "Pair a label with a burst starting at most this many seconds from it (default 1.0)", "SECONDS" },
+        { "offset", 0, 0, G_OPTION_ARG_STRING, &cli->offset_text,
+          "Expect the burst this many seconds after the label time, negative for before (default 0)", "SECONDS" },
+        { "gap", 0, 0, G_OPTION_ARG_STRING, &cli->gap_text,
+          "Burst gap passed to the plugin as iotfp.burst_gap (default " G_STRINGIFY(IOTFP_DEFAULT_BURST_GAP_MS)
+          ", the plugin's default)", "MS" },
+        { "device", 0, 0, G_OPTION_ARG_STRING, &cli->device,
+          "The device the labels are about: keeps its rows, and is the device of time,event labels", "ADDR" },
+        { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &cli->tshark,
+          "tshark program that loads the iotfp plugin (default $" IOTFP_TSHARK_ENV ", else tshark)", "PROGRAM" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_option_context_add_main_entries(context, entries, NULL);
+}
+
+static gboolean parse_seconds(const char *text, double *value)
+{
+    char *end;
+    errno = 0;
+    *value = g_ascii_strtod(text, &end);
+    return *text && !*end && errno == 0 && isfinite(*value);
+}
+
+char *pairing_cli_validate(pairing_cli *cli)
+{
+    cli->pairing.window = DEFAULT_WINDOW_S;
+    cli->pairing.offset = 0.0;
+    cli->burst_gap_ms = IOTFP_DEFAULT_BURST_GAP_MS;
+    if (cli->window_text && (!parse_seconds(cli->window_text, &cli->pairing.window) || cli->pairing.window <= 0 ||
+                             cli->pairing.window > 86400))
+        return g_strdup_printf("--window '%s' is not a number of seconds above 0 (at most a day)", cli->window_text);
+    if (cli->offset_text && (!parse_seconds(cli->offset_text, &cli->pairing.offset) ||
+                             fabs(cli->pairing.offset) > 86400))
+        return g_strdup_printf("--offset '%s' is not a number of seconds (at most a day either way)", cli->offset_text);
+    guint64 gap;
+    if (cli->gap_text) {
+        /* The range the signature format accepts; the plugin takes the same. */
+        if (!g_ascii_string_to_unsigned(cli->gap_text, 10, 1, 3600000, &gap, NULL))
+            return g_strdup_printf("--gap '%s' is not a whole number of milliseconds from 1 to 3600000",
+                                   cli->gap_text);
+        cli->burst_gap_ms = (guint)gap;
+    }
+    if (cli->device) {
+        char *canonical = iotfp_canonical_address(cli->device);
+        if (!canonical)
+            return g_strdup_printf("--device '%s' is not an IPv4 or IPv6 address", cli->device);
+        g_free(cli->device);
+        cli->device = canonical;
+    }
+    return NULL;
+}
+
+void pairing_cli_clear(pairing_cli *cli)
+{
+    g_free(cli->window_text);
+    g_free(cli->offset_text);
+    g_free(cli->gap_text);
+    g_free(cli->device);
+    g_free(cli->tshark);
+}
+
+char *parse_share_option(const char *option, const char *text, double fallback, double *share)
+{
+    *share = fallback;
+    if (!text)
+        return NULL;
+    char *copy = g_strstrip(g_strdup(text));
+    gboolean percent = g_str_has_suffix(copy, "%");
+    if (percent)
+        copy[strlen(copy) - 1] = '\0';
+    double value;
+    gboolean ok = parse_seconds(copy, &value);
+    g_free(copy);
+    if (ok && percent)
+        value /= 100.0;
+    if (!ok || !(value > 0.0 && value <= 1.0))
+        return g_strdup_printf("%s '%s' is not a share above 0 and at most 1 (such as 0.6 or 60%%)", option, text);
+    *share = value;
+    return NULL;
+}
+
+GPtrArray *device_cloud_bursts(const iotfp_capture_bursts *capture, const char *device)
+{
+    GPtrArray *bursts = g_ptr_array_new();
+    for (guint i = 0; i < capture->bursts->len; i++) {
+        iotfp_tool_burst *burst = g_ptr_array_index(capture->bursts, i);
+        if (burst->scope == IOTFP_SCOPE_CLOUD && strcmp(burst->device, device) == 0)
+            g_ptr_array_add(bursts, burst);
+    }
+    return bursts;
+}
+
+void print_error(const char *program, const char *message)
+{
+    fprintf(stderr, "%s: %s\n", program, message);
+}
+
+char *describe_label(const iotfp_label *label)
+{
+    return g_strdup_printf("%.3f %s (line %u)", label->time, label->event, label->line);
+}
+
+int run_tool_main(const tool_main_spec *tool, void *options, int argc, char **argv)
+{
+    GOptionContext *context = tool->build_context(options);
+    GError *error = NULL;
+    char *usage_error = NULL;
+    if (!g_option_context_parse(context, &argc, &argv, &error)) {
+        usage_error = g_strdup(error->message);
+        g_clear_error(&error);
+    } else {
+        usage_error = tool->validate(options);
+    }
+    if (usage_error) {
+        char *help = g_option_context_get_help(context, TRUE, NULL);
+        fprintf(stderr, "%s: %s\n\n%s", tool->program, usage_error, help);
+        g_free(help);
+        g_free(usage_error);
+        g_option_context_free(context);
+        tool->clear(options);
+        return EXIT_USAGE;
+    }
+    g_option_context_free(context);
+    int status = EXIT_SUCCESS;
+    if (!tool->run(options, &error)) {
+        print_error(tool->program, error->message);
+        g_error_free(error);
+        status = EXIT_DATA_ERROR;
+    }
+    tool->clear(options);
+    return status;
+}
