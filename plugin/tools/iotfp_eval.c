@@ -100,7 +100,8 @@ static GOptionContext *build_option_context(eval_options *options)
         "Each label is paired with the cloud burst of its device, among those a signature applies to, that\n"
         "starts nearest to time + offset within the window. A label is right by its exact name, or right by\n"
         "containment when the event is a merged class a|b holding it; missed when the burst says 'other'.\n"
-        "Bursts no label pairs with that carry an event are false events. Bursts are cut with the gap the\n"
+        "Bursts no label pairs with that carry an event are false events, unless they repeat the event of the\n"
+        "burst just before them within the window (one action reported in two bursts). Bursts are cut with the gap the\n"
         "signatures were learned with, unless --gap says otherwise. The last line is machine-readable:\n"
         "  RESULT device=all labelled=N exact=N contained=N false=N days=F ...\n"
         "(contained counts exact ones too; days are device-days of capture scored).\n\n"
@@ -441,10 +442,27 @@ static void evaluate_device(const eval_options *options, const iotfp_capture_bur
                    pair->burst->event, pair->burst->event_distance);
         g_free(label);
     }
+    /* One action the device reports in two bursts (two TLS sessions, a
+     * pause) is one event to an analyst: a burst that repeats the previous
+     * burst's event within the pairing window is part of that occurrence,
+     * not a false event of its own. */
     GPtrArray *unlabelled = g_ptr_array_new();
-    for (guint i = 0; i < candidates->len; i++)
-        if (!g_hash_table_contains(paired, g_ptr_array_index(candidates, i)))
-            g_ptr_array_add(unlabelled, g_ptr_array_index(candidates, i));
+    guint repeats = 0;
+    for (guint i = 0; i < candidates->len; i++) {
+        const iotfp_tool_burst *burst = g_ptr_array_index(candidates, i);
+        const iotfp_tool_burst *previous = i ? g_ptr_array_index(candidates, i - 1) : NULL;
+        if (g_hash_table_contains(paired, burst))
+            continue;
+        if (previous && strcmp(burst->event, IOTFP_EVENT_OTHER) != 0 && strcmp(burst->event, previous->event) == 0 &&
+            burst->start - previous->start <= options->pairing.pairing.window) {
+            repeats++;
+            continue;
+        }
+        g_ptr_array_add(unlabelled, (gpointer)burst);
+    }
+    if (repeats)
+        printf("  %u bursts repeat the event of the burst just before them (within %.1f s): counted with it\n",
+               repeats, options->pairing.pairing.window);
     guint first_scored = options->test_share < 1.0 ? iotfp_share_count(unlabelled->len, train_share) : 0;
     for (guint i = first_scored; i < unlabelled->len; i++) {
         const iotfp_tool_burst *burst = g_ptr_array_index(unlabelled, i);
