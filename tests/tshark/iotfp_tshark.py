@@ -1,10 +1,12 @@
-"""Runs tshark with the freshly built iotfp plugin, the way a user's Wireshark
-loads it: from a personal plugin folder in a throwaway HOME with a clean
-configuration. As root, tshark loads no personal plugins, so it runs as the
-unprivileged user 'nobody' (setpriv). Every run first proves that the plugin
-it loaded is this build, and fails otherwise.
+"""Runs tshark with the freshly built iotfp plugin: Wireshark's own global
+plugins plus this build's iotfp.so, from a plugin folder (WIRESHARK_PLUGIN_DIR)
+in a throwaway HOME with a clean configuration. As root, tshark ignores that
+variable and loads no personal plugins, so it runs as the unprivileged user
+'nobody' (setpriv). Every run first proves that the plugin it loaded is this
+build, and fails otherwise.
 
-Environment (set by CTest): IOTFP_PLUGIN, the built iotfp.so; IOTFP_GEN, the
+Environment (set by CTest): IOTFP_PLUGIN, the built iotfp.so;
+IOTFP_GLOBAL_PLUGIN_DIR, Wireshark's global plugin folder; IOTFP_GEN, the
 capture generator; IOTFP_SHARED_DATA, the real captures (may be absent)."""
 import atexit
 import csv
@@ -26,9 +28,9 @@ class Tshark:
         self.plugin = os.environ["IOTFP_PLUGIN"]
         self.home = tempfile.mkdtemp(prefix="iotfp-test-")
         atexit.register(shutil.rmtree, self.home, True)
-        plugin_dir = os.path.join(self.home, ".local/lib/wireshark/plugins", PLUGIN_PATH_ID, "epan")
-        os.makedirs(plugin_dir)
-        self.loaded_from = os.path.join(plugin_dir, "iotfp.so")
+        plugins = os.path.join(self.home, "plugins")
+        self._mirror_global_plugins(plugins)
+        self.loaded_from = os.path.join(plugins, PLUGIN_PATH_ID, "epan", "iotfp.so")
         shutil.copy(self.plugin, self.loaded_from)
         self.prefix = []
         if os.geteuid() == 0:
@@ -37,6 +39,9 @@ class Tshark:
                 for name in dirs + files + [""]:
                     os.chown(os.path.join(root, name), nobody.pw_uid, nobody.pw_gid)
             self.prefix = ["setpriv", "--reuid=nobody", "--regid=%d" % nobody.pw_gid, "--clear-groups"]
+        # Wireshark's plugins come from the mirror: an iotfp.so installed in the
+        # global folder (make demo as root) would otherwise load beside the
+        # build, and Wireshark refuses a protocol registered twice.
         # Own XDG data folders: signatures installed on this machine must not
         # leak into the tests.
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home,
@@ -45,11 +50,23 @@ class Tshark:
                     "XDG_DATA_DIRS": os.path.join(self.home, "system-share"), "TZ": "UTC", "LANG": "C.UTF-8",
                     # No extcap helpers: tshark -G plugins starts them, and some
                     # (androiddump) hang when a sanitizer runtime is preloaded.
-                    "WIRESHARK_EXTCAP_DIR": self.private_dir("no-extcap")}
+                    "WIRESHARK_EXTCAP_DIR": self.private_dir("no-extcap"),
+                    "WIRESHARK_PLUGIN_DIR": plugins}
         for passthrough in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS"):
             if passthrough in os.environ:
                 self.env[passthrough] = os.environ[passthrough]
         self._check_loaded()
+
+    @staticmethod
+    def _mirror_global_plugins(plugins):
+        """Links to every global plugin but an installed iotfp.so."""
+        global_dir = os.environ.get("IOTFP_GLOBAL_PLUGIN_DIR", "")
+        for kind in ("epan", "wiretap", "codecs"):
+            os.makedirs(os.path.join(plugins, PLUGIN_PATH_ID, kind))
+            folder = os.path.join(global_dir, kind)
+            for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+                if name != "iotfp.so":
+                    os.symlink(os.path.join(folder, name), os.path.join(plugins, PLUGIN_PATH_ID, kind, name))
 
     def _check_loaded(self):
         out = self.run(["-G", "plugins"], check_plugin=False).stdout
