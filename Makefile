@@ -7,7 +7,7 @@ JOBS         ?= $(shell nproc)
 DEMO_DIR     := $(BUILD)/demo
 SUDO         := $(if $(filter 0,$(shell id -u)),,sudo)
 # Debian 12 packages the build, the tests and the demo need.
-DEB_PACKAGES := cmake make gcc pkg-config python3 libglib2.0-dev libwireshark-dev wireshark-dev tshark
+DEB_PACKAGES := cmake make gcc pkg-config python3 libglib2.0-dev libwireshark-dev wireshark-dev tshark libgcrypt20-dev
 PLUGIN_DIR_USER := $(HOME)/.local/lib/wireshark/plugins/4.0/epan
 DATA_DIR_USER   := $(HOME)/.local/share/iotfp
 BUILD_FUZZ   ?= build-fuzz

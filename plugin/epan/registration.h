@@ -7,6 +7,8 @@ void proto_register_iotfp(void);
 void proto_reg_handoff_iotfp(void);
 void proto_register_joylink(void);
 void proto_reg_handoff_joylink(void);
+void proto_register_miio(void);
+void proto_reg_handoff_miio(void);
 void proto_register_tuya(void);
 void proto_reg_handoff_tuya(void);
 

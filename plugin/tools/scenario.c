@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "frame_builder.h"
+#include "miio_encoder.h"
 #include "payloads.h"
 #include "prng.h"
 #include "scenario_spec.h"
@@ -329,7 +330,10 @@ udp_exchange(ScenarioRun *run, Device *device, Emitter *emitter,
                                     : random_delay(device, MS(5), MS(60));
         }
         g_byte_array_set_size(run->payload, 0);
-        payload_opaque(run->payload, &device->prng, (gsize)abs(size));
+        if (spec->miio != NULL)
+            miio_device_payload(run->payload, spec, exchange, i, emitter->now_ns + delay_ns);
+        else
+            payload_opaque(run->payload, &device->prng, (gsize)abs(size));
         gsize frame_len = from_device
             ? frame_build_udp(emitter->frame, &device->host, device->udp_port,
                               &device->peer, spec->peer_port,
@@ -527,6 +531,8 @@ check_device_spec(const ScenarioSpec *scenario, const DeviceSpec *spec)
     else if (spec->retransmitted_event > spec->event_count
              || spec->backdated_event > spec->event_count)
         problem = "an anomaly names a missing event";
+    else if (spec->miio != NULL && spec->transport != TRANSPORT_UDP)
+        problem = "miIO runs over UDP";
     if (problem != NULL)
         g_error("scenario %s, device %s: %s", scenario->name, spec->label, problem);
 }

@@ -35,6 +35,9 @@ typedef enum {
     LOOKUP_AAAA_AND_A /* AAAA and A in parallel, as getaddrinfo does */
 } DnsLookup;
 
+/* A device speaking Xiaomi miIO (miio_encoder.h). */
+typedef struct MiioDeviceSpec MiioDeviceSpec;
+
 typedef struct {
     const char *label;             /* names the device's random stream */
     DeviceTransport transport;
@@ -58,6 +61,8 @@ typedef struct {
     guint retransmitted_event; /* the first device message is retransmitted */
     guint backdated_event;     /* the first cloud message's second segment is
                                   stamped 5 ms before its first */
+    const MiioDeviceSpec *miio; /* TRANSPORT_UDP only: real miIO packets
+                                   instead of opaque ones */
 } DeviceSpec;
 
 typedef struct {

@@ -1,4 +1,5 @@
 /* scenario_tables.c - the scenarios iotfp-gen knows, as data. */
+#include "miio_encoder.h"
 #include "scenario_spec.h"
 
 /* ---- The demo home ---------------------------------------------------- */
@@ -114,6 +115,95 @@ static const DeviceSpec DEMO_DEVICES[] = {
     },
 };
 
+/* ---- A Mijia home: Xiaomi miIO under a known token ----------------------- */
+
+/* A smart plug and the phone app that controls it on the LAN. Every packet
+ * is real miIO, encrypted under this test token (miio_encoder.h), so that
+ * the dissector can be checked with and without it. */
+#define MIIO_PLUG_ID 123456789u /* 0x075bcd15 */
+#define MIIO_PLUG_TOKEN "000102030405060708090a0b0c0d0e0f"
+#define MIIO_HOME_START_S 1700003600 /* 2023-11-14 23:13:20 UTC */
+
+/* The cloud switches the plug; the plug answers, then reports its state. */
+static const ExchangeSpec MIIO_PLUG_EVENTS[] = {
+    { { "power_on", TRUE }, { -96, +64, +96, -64 } },
+    { { "power_off", TRUE }, { -96, +64, +96, -64 } },
+};
+static const MiioMessage MIIO_PLUG_EVENT_MESSAGES[][MAX_EXCHANGE_MESSAGES] = {
+    { { MIIO_MSG_JSON, "{\"id\":101,\"method\":\"set_power\",\"params\":[\"on\"]}" },
+      { MIIO_MSG_JSON, "{\"id\":101,\"result\":[\"ok\"]}" },
+      { MIIO_MSG_JSON, "{\"id\":9001,\"method\":\"props\",\"params\":{\"power\":\"on\"}}" },
+      { MIIO_MSG_JSON, "{\"id\":9001,\"result\":\"ok\"}" } },
+    { { MIIO_MSG_JSON, "{\"id\":102,\"method\":\"set_power\",\"params\":[\"off\"]}" },
+      { MIIO_MSG_JSON, "{\"id\":102,\"result\":[\"ok\"]}" },
+      { MIIO_MSG_JSON, "{\"id\":9002,\"method\":\"props\",\"params\":{\"power\":\"off\"}}" },
+      { MIIO_MSG_JSON, "{\"id\":9002,\"result\":\"ok\"}" } },
+};
+static const ExchangeSpec MIIO_PLUG_HEARTBEAT = { { "other", FALSE }, { +32, -32 } };
+static const MiioMessage MIIO_PLUG_HEARTBEAT_MESSAGES[MAX_EXCHANGE_MESSAGES] = {
+    { MIIO_MSG_KEEPALIVE, NULL },
+    { MIIO_MSG_KEEPALIVE, NULL },
+};
+static const MiioDeviceSpec MIIO_PLUG = {
+    .device_id = MIIO_PLUG_ID,
+    .token = MIIO_PLUG_TOKEN,
+    .boot_s = MIIO_HOME_START_S - 86400,
+    .events = MIIO_PLUG_EVENT_MESSAGES,
+    .heartbeat = MIIO_PLUG_HEARTBEAT_MESSAGES,
+};
+
+/* The app: a hello, the plug's hello reply (the second time with the token
+ * in it, as some firmware does), a command and its answer. */
+static const ExchangeSpec MIIO_APP_SESSIONS[] = {
+    { { "other", FALSE }, { +32, -32, +80, -64 } },
+    { { "other", FALSE }, { +32, -32, +96, -64 } },
+};
+static const MiioMessage MIIO_APP_MESSAGES[][MAX_EXCHANGE_MESSAGES] = {
+    { { MIIO_MSG_HELLO, NULL },
+      { MIIO_MSG_HELLO_REPLY, NULL },
+      { MIIO_MSG_JSON, "{\"id\":1,\"method\":\"set_power\",\"params\":[\"on\"]}" },
+      { MIIO_MSG_JSON, "{\"id\":1,\"result\":[\"ok\"]}" } },
+    { { MIIO_MSG_HELLO, NULL },
+      { MIIO_MSG_HELLO_REPLY_TOKEN, NULL },
+      { MIIO_MSG_JSON, "{\"id\":2,\"method\":\"get_prop\",\"params\":[\"power\"]}" },
+      { MIIO_MSG_JSON, "{\"id\":2,\"result\":[\"on\"]}" } },
+};
+static const MiioDeviceSpec MIIO_APP = {
+    .device_id = MIIO_PLUG_ID,
+    .token = MIIO_PLUG_TOKEN,
+    .boot_s = MIIO_HOME_START_S - 86400,
+    .events = MIIO_APP_MESSAGES,
+};
+
+static const DeviceSpec MIIO_DEVICES[] = {
+    {
+        .label = "mijia-plug",
+        .transport = TRANSPORT_UDP,
+        .mac = "02:00:00:00:01:61",
+        .address = "192.168.1.61",
+        .peer_address = "198.51.100.53",
+        .peer_port = 8053,
+        .events = MIIO_PLUG_EVENTS,
+        .n_event_kinds = G_N_ELEMENTS(MIIO_PLUG_EVENTS),
+        .event_count = 4,
+        .heartbeat = &MIIO_PLUG_HEARTBEAT,
+        .heartbeat_interval_s = 40,
+        .miio = &MIIO_PLUG,
+    },
+    {
+        .label = "mi-home-app",
+        .transport = TRANSPORT_UDP,
+        .mac = "02:00:00:00:01:50",
+        .address = "192.168.1.50",
+        .peer_address = "192.168.1.61",
+        .peer_port = 54321,
+        .events = MIIO_APP_SESSIONS,
+        .n_event_kinds = G_N_ELEMENTS(MIIO_APP_SESSIONS),
+        .event_count = 3,
+        .miio = &MIIO_APP,
+    },
+};
+
 const ScenarioSpec scenario_table[] = {
     {
         .name = "demo",
@@ -123,6 +213,15 @@ const ScenarioSpec scenario_table[] = {
         .router_address = "192.168.1.1",
         .devices = DEMO_DEVICES,
         .n_devices = G_N_ELEMENTS(DEMO_DEVICES),
+    },
+    {
+        .name = "miio",
+        .start_s = MIIO_HOME_START_S,
+        .duration_s = 300,
+        .router_mac = "02:00:00:00:01:01",
+        .router_address = "192.168.1.1",
+        .devices = MIIO_DEVICES,
+        .n_devices = G_N_ELEMENTS(MIIO_DEVICES),
     },
 };
 
