@@ -1,5 +1,6 @@
 #include "analysis.h"
 
+#include "conv_features.h"
 #include "tcp_tracker.h"
 
 typedef struct {
@@ -34,6 +35,13 @@ static void burst_free(gpointer p)
     iotfp_burst_free(p);
 }
 
+static void conv_free(gpointer p)
+{
+    iotfp_conv *conv = p;
+    iotfp_conv_features_free(conv->features);
+    g_free(conv);
+}
+
 iotfp_analysis *iotfp_analysis_new(const iotfp_analysis_config *config)
 {
     iotfp_analysis *analysis = g_new0(iotfp_analysis, 1);
@@ -41,7 +49,7 @@ iotfp_analysis *iotfp_analysis_new(const iotfp_analysis_config *config)
     analysis->home = iotfp_netlist_copy(config->home);
     analysis->config.home = analysis->home;
     analysis->convs_by_pair = g_hash_table_new_full(pair_hash, pair_equal, g_free, NULL);
-    analysis->convs = g_ptr_array_new_with_free_func(g_free);
+    analysis->convs = g_ptr_array_new_with_free_func(conv_free);
     analysis->bursts = g_ptr_array_new_with_free_func(burst_free);
     analysis->frames = iotfp_frame_index_new();
     analysis->tcp = iotfp_tcp_tracker_new();
@@ -199,6 +207,16 @@ const iotfp_burst *iotfp_analysis_burst(const iotfp_analysis *analysis, guint32 
     if (burst_id == 0 || burst_id > analysis->bursts->len)
         return NULL;
     return g_ptr_array_index(analysis->bursts, burst_id - 1);
+}
+
+iotfp_conv_features *iotfp_analysis_conv_features(iotfp_analysis *analysis, guint32 conv_id)
+{
+    if (conv_id == 0 || conv_id > analysis->convs->len)
+        return NULL;
+    iotfp_conv *conv = g_ptr_array_index(analysis->convs, conv_id - 1);
+    if (!conv->features)
+        conv->features = iotfp_conv_features_new();
+    return conv->features;
 }
 
 void iotfp_analysis_learn_name(iotfp_analysis *analysis, const iotfp_addr *addr, const char *name,

@@ -16,6 +16,9 @@ typedef enum {
     IOTFP_SCOPE_GROUP,      /* a home device to a broadcast or multicast group */
 } iotfp_scope;
 
+/* Platform evidence of a conversation (conv_features.h), which includes this file. */
+typedef struct iotfp_conv_features iotfp_conv_features;
+
 typedef struct {
     guint32 id;             /* from 1, in order of first packet */
     guint8 scope;           /* iotfp_scope */
@@ -28,6 +31,7 @@ typedef struct {
     guint64 payload_bytes;  /* payload of members */
     guint32 n_bursts;
     iotfp_burst *open_burst; /* the latest burst; a new one starts after the gap */
+    iotfp_conv_features *features; /* NULL until iotfp_analysis_conv_features; freed with the conv */
 } iotfp_conv;
 
 typedef struct {
@@ -54,6 +58,9 @@ guint32 iotfp_analysis_n_bursts(const iotfp_analysis *analysis);
 /* Ids from 1; NULL when out of range. */
 const iotfp_conv *iotfp_analysis_conv(const iotfp_analysis *analysis, guint32 conv_id);
 const iotfp_burst *iotfp_analysis_burst(const iotfp_analysis *analysis, guint32 burst_id);
+/* The conversation's platform features, created on first use (first pass
+ * only: later passes read conv->features). NULL when out of range. */
+iotfp_conv_features *iotfp_analysis_conv_features(iotfp_analysis *analysis, guint32 conv_id);
 
 void iotfp_analysis_learn_name(iotfp_analysis *analysis, const iotfp_addr *addr, const char *name,
                                iotfp_name_source source);

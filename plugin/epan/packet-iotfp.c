@@ -12,10 +12,12 @@
 #include <epan/tap.h>
 #include <wsutil/report_message.h>
 
+#include "conv_features.h"
 #include "detector.h"
 #include "event_signatures.h"
 #include "packet-iotfp.h"
 #include "packet_summary.h"
+#include "platform_features.h"
 #include "registration.h"
 
 static int proto_iotfp = -1;
@@ -37,6 +39,8 @@ static int hf_iotfp_device_model = -1;
 static int hf_iotfp_event = -1;
 static int hf_iotfp_event_distance = -1;
 static int hf_iotfp_event_privacy = -1;
+static int hf_iotfp_platform = -1;
+static int hf_iotfp_platform_evidence = -1;
 
 static gint ett_iotfp = -1;
 static gint ett_iotfp_burst = -1;
@@ -87,6 +91,7 @@ static void apply_prefs(void)
     iotfp_netlist_free(home_networks);
     home_networks = parsed;
     iotfp_signatures_apply_prefs();
+    iotfp_platform_apply_prefs();
 }
 
 static void init_analysis(void)
@@ -164,7 +169,8 @@ static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
     /* Classifying costs a nearest-neighbour search: only when someone looks. */
     if (!privacy_expert && !any_referenced(tree, event_fields, G_N_ELEMENTS(event_fields)))
         return;
-    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv), NULL };
+    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
+                               iotfp_conv_features_platform(conv->features) };
     const iotfp_detection *detection =
         iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
     if (!detection)
@@ -209,6 +215,15 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     proto_item_set_generated(item);
     item = proto_tree_add_uint(iotfp_tree, hf_iotfp_conv, tvb, 0, 0, conv->id);
     proto_item_set_generated(item);
+    /* Decided in the first pass from everything the conversation showed. */
+    const char *platform = iotfp_conv_features_platform(conv->features);
+    if (platform) {
+        item = proto_tree_add_string(iotfp_tree, hf_iotfp_platform, tvb, 0, 0, platform);
+        proto_item_set_generated(item);
+        item = proto_tree_add_string(iotfp_tree, hf_iotfp_platform_evidence, tvb, 0, 0,
+                                     iotfp_conv_features_evidence(conv->features));
+        proto_item_set_generated(item);
+    }
     item = proto_tree_add_uint(iotfp_tree, hf_iotfp_role, tvb, 0, 0, record->role);
     proto_item_set_generated(item);
 
@@ -232,6 +247,8 @@ static int dissect_iotfp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         if (!iotfp_summary_build(pinfo, tree, &packet))
             return 0;
         record = iotfp_analysis_add(analysis, &packet);
+        if (record)
+            iotfp_platform_observe(pinfo, tree, analysis, record->conv_id, &packet);
     } else {
         record = iotfp_analysis_frame(analysis, pinfo->num);
     }
@@ -295,6 +312,14 @@ void proto_register_iotfp(void)
         { &hf_iotfp_event_privacy,
           { "Privacy", "iotfp.event.privacy", FT_STRING, BASE_NONE, NULL, 0x0,
             "What a privacy-sensitive event reveals (presence, door, power use...)", HFILL } },
+        { &hf_iotfp_platform,
+          { "Platform", "iotfp.platform", FT_STRING, BASE_NONE, NULL, 0x0,
+            "IoT cloud platform of the conversation (tuya, mijia, hue...), decided by the platform rules from "
+            "what the whole conversation showed", HFILL } },
+        { &hf_iotfp_platform_evidence,
+          { "Evidence", "iotfp.platform.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The conversation's features that made the platform's rule hold: magic, port, sni, name (DNS or "
+            "SNI), http-host, http-server, mqtt-client, tls-psk-hint", HFILL } },
     };
     static gint *ett[] = { &ett_iotfp, &ett_iotfp_burst };
     static ei_register_info ei[] = {
@@ -315,6 +340,7 @@ void proto_register_iotfp(void)
     prefs_register_uint_preference(module, "burst_gap", "Burst gap (ms)",
         "Idle time in milliseconds that ends a burst of a conversation.", 10, &pref_burst_gap_ms);
     iotfp_signatures_register_prefs(module);
+    iotfp_platform_register_prefs(module);
 
     /* A list is always in force, so that a bad first value keeps the default. */
     home_networks = iotfp_netlist_parse(IOTFP_DEFAULT_HOME_NETWORKS, NULL);
@@ -328,5 +354,9 @@ void proto_register_iotfp(void)
 void proto_reg_handoff_iotfp(void)
 {
     register_postdissector(iotfp_handle);
-    set_postdissector_wanted_hfids(iotfp_handle, iotfp_summary_wanted_fields());
+    GArray *wanted = iotfp_summary_wanted_fields();
+    GArray *platform_fields = iotfp_platform_wanted_fields();
+    g_array_append_vals(wanted, platform_fields->data, platform_fields->len);
+    g_array_free(platform_fields, TRUE);
+    set_postdissector_wanted_hfids(iotfp_handle, wanted);
 }
