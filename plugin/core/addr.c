@@ -6,6 +6,17 @@
 
 G_DEFINE_QUARK(iotfp-error-quark, iotfp_error)
 
+gboolean iotfp_error_at(GError **error, const char *source, guint line, const char *format, va_list args)
+{
+    gchar *message = g_strdup_vprintf(format, args);
+    if (line)
+        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE, "%s:%u: %s", source, line, message);
+    else /* about the whole file */
+        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE, "%s: %s", source, message);
+    g_free(message);
+    return FALSE;
+}
+
 void iotfp_addr_set_ipv4(iotfp_addr *addr, const guint8 bytes[4])
 {
     memset(addr, 0, sizeof *addr);

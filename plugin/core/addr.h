@@ -61,4 +61,10 @@ typedef enum {
     IOTFP_ERROR_IO,
 } iotfp_error_code;
 
+/* Sets a parse error "SOURCE:LINE: message" ("SOURCE: message" for line 0,
+ * about the whole file), the form every file reader of the project reports
+ * in; always returns FALSE, to end a parse step. */
+gboolean iotfp_error_at(GError **error, const char *source, guint line, const char *format, va_list args)
+    G_GNUC_PRINTF(4, 0);
+
 #endif

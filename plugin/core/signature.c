@@ -21,10 +21,8 @@ static gboolean fail(parser *p, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    gchar *message = g_strdup_vprintf(format, args);
+    iotfp_error_at(p->error, p->source, p->line_no, format, args);
     va_end(args);
-    g_set_error(p->error, IOTFP_ERROR, IOTFP_ERROR_PARSE, "%s:%u: %s", p->source, p->line_no, message);
-    g_free(message);
     return FALSE;
 }
 

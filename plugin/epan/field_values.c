@@ -7,6 +7,15 @@ int iotfp_field_id(const char *name)
     return proto_registrar_get_id_byname(name);
 }
 
+GArray *iotfp_field_id_array(const int *ids, gsize n)
+{
+    GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
+    for (gsize i = 0; i < n; i++)
+        if (ids[i] >= 0)
+            g_array_append_val(wanted, ids[i]);
+    return wanted;
+}
+
 GPtrArray *iotfp_field_occurrences(proto_tree *tree, int hf)
 {
     if (!tree || hf < 0)

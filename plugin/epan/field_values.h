@@ -8,6 +8,10 @@
 /* Looks up a registered field by its filter name; -1 when absent. */
 int iotfp_field_id(const char *name);
 
+/* The ids as a GArray for set_postdissector_wanted_hfids, leaving out fields
+ * that are not registered (-1). */
+GArray *iotfp_field_id_array(const int *ids, gsize n);
+
 /* Occurrences of the field in this packet, outermost first; NULL when none. */
 GPtrArray *iotfp_field_occurrences(proto_tree *tree, int hf);
 fvalue_t *iotfp_field_value(field_info *finfo);

@@ -30,11 +30,7 @@ GArray *iotfp_summary_wanted_fields(void)
 
     const int ids[] = { hf.tcp_seq_raw, hf.tcp_syn,  hf.tcp_len,  hf.udp_length, hf.dns_response,
                         hf.dns_query_name, hf.dns_a, hf.dns_aaaa, hf.tls_sni };
-    GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
-    for (gsize i = 0; i < G_N_ELEMENTS(ids); i++)
-        if (ids[i] >= 0)
-            g_array_append_val(wanted, ids[i]);
-    return wanted;
+    return iotfp_field_id_array(ids, G_N_ELEMENTS(ids));
 }
 
 static gboolean to_core_addr(const address *from, iotfp_addr *to)

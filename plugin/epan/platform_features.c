@@ -133,11 +133,7 @@ GArray *iotfp_platform_wanted_fields(void)
     hf.tls_psk_hint = iotfp_field_id("tls.handshake.hint");
     hf.tls_psk_hint_len = iotfp_field_id("tls.handshake.hint_len");
     const int ids[] = { hf.sni, hf.http_host, hf.http_server, hf.mqtt_client, hf.tls_psk_hint, hf.tls_psk_hint_len };
-    GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
-    for (gsize i = 0; i < G_N_ELEMENTS(ids); i++)
-        if (ids[i] >= 0)
-            g_array_append_val(wanted, ids[i]);
-    return wanted;
+    return iotfp_field_id_array(ids, G_N_ELEMENTS(ids));
 }
 
 /* Layers are few (Ethernet, IP, UDP, miIO) and so are magic protocols. */

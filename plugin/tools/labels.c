@@ -25,13 +25,8 @@ static gboolean csv_fail(csv_reader *r, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    char *message = g_strdup_vprintf(format, args);
+    iotfp_error_at(r->error, r->path, r->line_no, format, args);
     va_end(args);
-    if (r->line_no)
-        g_set_error(r->error, IOTFP_ERROR, IOTFP_ERROR_PARSE, "%s:%u: %s", r->path, r->line_no, message);
-    else /* about the whole file */
-        g_set_error(r->error, IOTFP_ERROR, IOTFP_ERROR_PARSE, "%s: %s", r->path, message);
-    g_free(message);
     return FALSE;
 }
 
