@@ -64,6 +64,7 @@ test-sanitize: deps
 # Benchmarks print figures to read; they never fail on timing.
 bench: build
 	$(BUILD)/tests/bench/bench_classify
+	python3 tests/bench/bench_tshark.py --build $(BUILD)
 
 # Coverage-guided fuzzing of every parser the project owns, FUZZ_SECONDS
 # each (default 10 minutes). Needs clang and its libFuzzer runtime.

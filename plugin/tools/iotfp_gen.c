@@ -11,6 +11,7 @@
 
 #include "capture.h"
 #include "scenario.h"
+#include "scenario_bench.h"
 
 #define EXIT_USAGE 2
 #define DEFAULT_SEED 1
@@ -21,6 +22,7 @@ typedef struct {
     char *pcap_path;
     char *truth_path;
     char *labels_path;
+    char *packets_text; /* bench only */
     char **extra_arguments;
 } Options;
 
@@ -32,13 +34,17 @@ options_clear(Options *options)
     g_free(options->pcap_path);
     g_free(options->truth_path);
     g_free(options->labels_path);
+    g_free(options->packets_text);
     g_strfreev(options->extra_arguments);
 }
 
 static char *
 scenario_list(void)
 {
-    return g_strjoinv(", ", (char **)scenario_names());
+    char *tables = g_strjoinv(", ", (char **)scenario_names());
+    char *list = g_strconcat(tables, ", " SCENARIO_BENCH_NAME, NULL);
+    g_free(tables);
+    return list;
 }
 
 static GOptionContext *
@@ -55,6 +61,8 @@ build_option_context(Options *options)
           "Ground-truth CSV to write: one row per device<->cloud burst", "OUT.truth.csv" },
         { "labels", 0, 0, G_OPTION_ARG_FILENAME, &options->labels_path,
           "Labels CSV to write: one row per user event", "OUT.labels.csv" },
+        { "packets", 0, 0, G_OPTION_ARG_STRING, &options->packets_text,
+          "Scenario " SCENARIO_BENCH_NAME " only: frames to write (default: 100000)", "N" },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY,
           &options->extra_arguments, NULL, NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -77,7 +85,7 @@ build_option_context(Options *options)
 
 /* Returns the usage error, or NULL when the options are usable. */
 static char *
-validate_options(Options *options, guint64 *seed)
+validate_options(Options *options, guint64 *seed, guint64 *packets)
 {
     if (options->extra_arguments != NULL)
         return g_strdup_printf("unexpected argument \"%s\"", options->extra_arguments[0]);
@@ -85,7 +93,17 @@ validate_options(Options *options, guint64 *seed)
         return g_strdup("--pcap is required");
     if (options->scenario == NULL)
         options->scenario = g_strdup("demo");
-    if (!g_strv_contains(scenario_names(), options->scenario)) {
+    /* The bench scenario streams without ground truth (scenario_bench.h). */
+    gboolean bench = g_strcmp0(options->scenario, SCENARIO_BENCH_NAME) == 0;
+    if (bench && (options->truth_path != NULL || options->labels_path != NULL))
+        return g_strdup("--truth and --labels are not available for scenario " SCENARIO_BENCH_NAME);
+    if (!bench && options->packets_text != NULL)
+        return g_strdup("--packets is for scenario " SCENARIO_BENCH_NAME " only");
+    *packets = SCENARIO_BENCH_DEFAULT_PACKETS;
+    if (options->packets_text != NULL
+        && !g_ascii_string_to_unsigned(options->packets_text, 10, 1, G_MAXUINT64, packets, NULL))
+        return g_strdup_printf("invalid --packets \"%s\"", options->packets_text);
+    if (!bench && !g_strv_contains(scenario_names(), options->scenario)) {
         char *known = scenario_list();
         char *message = g_strdup_printf("unknown scenario \"%s\" (known: %s)",
                                         options->scenario, known);
@@ -114,6 +132,23 @@ count_user_event_bursts(const TruthTracker *truth)
         count += burst->event->user_event ? 1 : 0;
     }
     return count;
+}
+
+static gboolean
+generate_bench(const Options *options, guint64 seed, guint64 packets, GError **error)
+{
+    BenchSummary summary;
+    if (!scenario_bench_write(options->pcap_path, seed, packets, &summary, error))
+        return FALSE;
+    printf("iotfp-gen: %s seed %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " frames over %.0f s, "
+           "%" G_GUINT64_FORMAT " of IoT devices (%.1f%%): %" G_GUINT64_FORMAT " events, %"
+           G_GUINT64_FORMAT " heartbeats; %" G_GUINT64_FORMAT " web pages, %" G_GUINT64_FORMAT
+           " video chunks, %" G_GUINT64_FORMAT " DNS lookups -> %s\n",
+           SCENARIO_BENCH_NAME, seed, summary.frames, summary.duration_ns / 1e9,
+           summary.iot_frames, 100.0 * (double)summary.iot_frames / (double)MAX(summary.frames, 1),
+           summary.iot_events, summary.heartbeats, summary.web_pages, summary.video_chunks,
+           summary.dns_lookups, options->pcap_path);
+    return TRUE;
 }
 
 static gboolean
@@ -147,12 +182,13 @@ main(int argc, char **argv)
     GOptionContext *context = build_option_context(&options);
     GError *error = NULL;
     guint64 seed = DEFAULT_SEED;
+    guint64 packets = SCENARIO_BENCH_DEFAULT_PACKETS;
     char *usage_error = NULL;
     if (!g_option_context_parse(context, &argc, &argv, &error)) {
         usage_error = g_strdup(error->message);
         g_clear_error(&error);
     } else {
-        usage_error = validate_options(&options, &seed);
+        usage_error = validate_options(&options, &seed, &packets);
     }
     if (usage_error != NULL) {
         char *help = g_option_context_get_help(context, TRUE, NULL);
@@ -166,7 +202,9 @@ main(int argc, char **argv)
     g_option_context_free(context);
 
     int status = EXIT_SUCCESS;
-    if (!generate(&options, seed, &error)) {
+    gboolean bench = g_strcmp0(options.scenario, SCENARIO_BENCH_NAME) == 0;
+    if (!(bench ? generate_bench(&options, seed, packets, &error)
+                : generate(&options, seed, &error))) {
         fprintf(stderr, "iotfp-gen: %s\n", error->message);
         g_error_free(error);
         status = EXIT_FAILURE;
