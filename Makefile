@@ -64,6 +64,7 @@ test-sanitize: deps
 # Benchmarks print figures to read; they never fail on timing.
 bench: build
 	$(BUILD)/tests/bench/bench_classify
+	$(BUILD)/tests/bench/bench_decompose
 	python3 tests/bench/bench_tshark.py --build $(BUILD)
 
 # Coverage-guided fuzzing of every parser the project owns, FUZZ_SECONDS
