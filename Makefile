@@ -68,7 +68,8 @@ bench: build
 	python3 tests/bench/bench_tshark.py --build $(BUILD)
 
 # Coverage-guided fuzzing of every parser the project owns, FUZZ_SECONDS
-# each (default 10 minutes). Needs clang and its libFuzzer runtime.
+# each (default 10 minutes), then 1000 corrupted captures through tshark
+# (tests/tshark/test_fuzz_captures.py). Needs clang and its libFuzzer runtime.
 fuzz:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) clang libclang-rt-14-dev"
 	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTFP_FUZZ=ON
@@ -80,6 +81,9 @@ fuzz:
 	    echo "== $$name: $(FUZZ_SECONDS) s" && \
 	    $$target -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$corpus || exit 1; \
 	done
+	@# Then the whole plugin inside tshark, on 1000 corrupted captures.
+	@$(MAKE) --no-print-directory build
+	cd $(BUILD) && IOTFP_FUZZ_CAPTURES=1000 ctest -R fuzz_captures --output-on-failure
 
 # Event signatures of the seven IoTEvent devices (../shared/data/iotevent),
 # learned from the earliest 60% of each event class so that the rest stays

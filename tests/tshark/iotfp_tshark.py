@@ -90,12 +90,13 @@ class Tshark:
         os.chmod(path, 0o755)
         return path
 
-    def run(self, args, check=True, check_plugin=True):
+    def run(self, args, check=True, check_plugin=True, extra_env=None, timeout=TSHARK_TIMEOUT_S):
+        """extra_env: variables added to tshark's environment for this run only."""
         try:
-            proc = subprocess.run(self.prefix + ["tshark"] + args, env=self.env, capture_output=True,
-                                  text=True, cwd=self.home, timeout=TSHARK_TIMEOUT_S)
+            proc = subprocess.run(self.prefix + ["tshark"] + args, env=dict(self.env, **(extra_env or {})),
+                                  capture_output=True, text=True, cwd=self.home, timeout=timeout)
         except subprocess.TimeoutExpired:
-            sys.exit("FAIL: tshark %s did not finish in %d s" % (" ".join(args), TSHARK_TIMEOUT_S))
+            sys.exit("FAIL: tshark %s did not finish in %d s" % (" ".join(args), timeout))
         if check and proc.returncode != 0:
             sys.exit("FAIL: tshark %s exited %d:\n%s" % (" ".join(args), proc.returncode, proc.stderr))
         return proc
