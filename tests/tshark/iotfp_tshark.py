@@ -127,6 +127,18 @@ class Tshark:
         return [dict(zip(fields, line.split("\t"))) for line in proc.stdout.splitlines()]
 
 
+def run_tool(args, timeout=120):
+    """Runs one of Wireshark's helper programs (editcap...). Never under the
+    sanitizer runtimes of a sanitize build: they are not what is tested, and
+    with the runtimes preloaded some hang at exit (editcap: glibc's locale
+    lock in p11-kit's destructor; androiddump)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS")}
+    try:
+        return subprocess.run(args, check=True, capture_output=True, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        sys.exit("FAIL: %s did not finish in %d s" % (" ".join(args), timeout))
+
+
 def generate(scenario, workdir, seed=1):
     """Runs iotfp-gen; returns (pcap, truth rows, labels rows)."""
     base = os.path.join(workdir, "%s-%d" % (scenario, seed))

@@ -21,7 +21,6 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -103,7 +102,7 @@ def fuzz_one(tshark, workdir, source, index, options):
     tag = "".join(options).replace("--seed", "seed").replace("-", "")
     copy = os.path.join(workdir, "%04d-%s-%s.pcap" % (index, os.path.splitext(os.path.basename(source))[0], tag))
     editcap = ["editcap"] + options + [source, copy]
-    subprocess.run(editcap, check=True, capture_output=True)
+    iotfp_tshark.run_tool(editcap)
     os.chmod(copy, 0o644)
     for args in tshark_runs(copy):
         why = failure(tshark, args)

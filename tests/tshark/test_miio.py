@@ -15,7 +15,6 @@ import hashlib
 import os
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 
@@ -207,11 +206,7 @@ def check_bad_rows(c, pcap):
 
 def check_truncated(c, pcap, workdir, n_data):
     cut = os.path.join(workdir, "miio-snaplen100.pcap")
-    # Not under the sanitizer runtimes of a sanitize build: editcap is not
-    # what is tested, and with them preloaded it can hang on exit (glibc's
-    # locale lock in p11-kit's destructor).
-    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS")}
-    subprocess.run(["editcap", "-s", "100", pcap, cut], check=True, capture_output=True, env=env, timeout=120)
+    iotfp_tshark.run_tool(["editcap", "-s", "100", pcap, cut])
     extra = token_row(DEVICE_ID, TOKEN)
     rows = c.rows(cut, extra)
     data = [r for r in rows if r["miio.type"] == DATA]
