@@ -256,18 +256,6 @@ char *iotfp_decompose_format(const iotfp_decompose_model *model, const iotfp_dec
     return g_string_free(text, FALSE);
 }
 
-const char *iotfp_decompose_status_name(iotfp_decompose_status status)
-{
-    switch (status) {
-    case IOTFP_DECOMPOSE_OK: return "ok";
-    case IOTFP_DECOMPOSE_NONE: return "no decomposition";
-    case IOTFP_DECOMPOSE_TOO_LARGE: return "too large";
-    case IOTFP_DECOMPOSE_CAPPED: return "capped";
-    case IOTFP_DECOMPOSE_INVALID_MODEL: return "invalid model";
-    }
-    return "unknown";
-}
-
 iotfp_decompose_status iotfp_decompose_collisions(const iotfp_decompose_model *model, iotfp_collision_stats *stats)
 {
     memset(stats, 0, sizeof *stats);

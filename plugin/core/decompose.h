@@ -99,7 +99,6 @@ gboolean iotfp_decompose_ambiguous(const iotfp_decompose_result *result);
 const guint8 *iotfp_decompose_counts(const iotfp_decompose_result *result, guint candidate);
 /* "2*light_on + fan_off", "(none)" for the empty multiset. */
 char *iotfp_decompose_format(const iotfp_decompose_model *model, const iotfp_decompose_result *result, guint candidate);
-const char *iotfp_decompose_status_name(iotfp_decompose_status status);
 
 /* How well sizes identify action sets under a model: every multiset of
  * 0..max_actions actions is mapped to its exact wire size (no tolerance, the
