@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "rules_text.h"
+
 typedef enum {
     CONDITION_REQUIRE,
     CONDITION_SUFFICIENT,
@@ -105,7 +107,7 @@ gboolean iotfp_glob_match(const char *pattern, const char *text)
 
 typedef struct {
     const char *source;
-    guint line_no;
+    guint line_no;           /* kept current by iotfp_rules_read */
     GPtrArray *file_rules;   /* rule */
     rule *current;
     guint room;              /* rules this file may still add */
@@ -277,8 +279,9 @@ static gboolean parse_platform(parser *p, gchar **words)
     return TRUE;
 }
 
-static gboolean parse_line(parser *p, gchar **words)
+static gboolean parse_line(gchar **words, gpointer user_data)
 {
+    parser *p = user_data;
     const char *key = words[0];
     if (strcmp(key, "platform") == 0)
         return parse_platform(p, words + 1);
@@ -291,100 +294,9 @@ static gboolean parse_line(parser *p, gchar **words)
     return fail(p, "unknown keyword '%s' (platform, require, sufficient, reject)", key);
 }
 
-static gboolean parse_version(parser *p, gchar **words)
-{
-    guint64 version;
-    if (strcmp(words[0], "iotfp-platforms") != 0 || !words[1] || words[2])
-        return fail(p, "not a platform rules file: the first line must be 'iotfp-platforms %d'",
-                    IOTFP_PLATFORM_RULES_VERSION);
-    if (!g_ascii_string_to_unsigned(words[1], 10, 0, G_MAXUINT, &version, NULL))
-        return fail(p, "version '%s' is not a whole number", words[1]);
-    if (version != IOTFP_PLATFORM_RULES_VERSION)
-        return fail(p, "version %" G_GUINT64_FORMAT " is not supported (this plugin reads version %d)", version,
-                    IOTFP_PLATFORM_RULES_VERSION);
-    return TRUE;
-}
-
-/* The words of a line without its comment; NULL after a message when the
- * line holds something that is not printable ASCII outside the comment. */
-static gchar **split_words(parser *p, gchar *line)
-{
-    gchar *hash = strchr(line, '#');
-    if (hash)
-        *hash = '\0';
-    for (const char *c = line; *c; c++)
-        if (!g_ascii_isprint(*c) && *c != '\t' && *c != '\r') {
-            fail(p, "unexpected byte 0x%02x outside a comment", (guint8)*c);
-            return NULL;
-        }
-    /* '|' is a word of its own even when written against a pattern. */
-    GString *spaced = g_string_sized_new(strlen(line) + 8);
-    for (const char *c = line; *c; c++) {
-        if (*c == '|')
-            g_string_append(spaced, " | ");
-        else
-            g_string_append_c(spaced, *c);
-    }
-    gchar **words = g_strsplit_set(spaced->str, " \t\r", -1);
-    g_string_free(spaced, TRUE);
-    gchar **out = words;
-    for (gchar **word = words; *word; word++)
-        if (**word)
-            *out++ = *word;
-        else
-            g_free(*word);
-    *out = NULL;
-    return words;
-}
-
-static gboolean parse_text(parser *p, const char *text, gsize len)
-{
-    gboolean have_version = FALSE;
-    const char *end = text + len;
-    for (const char *line = text; line < end;) {
-        const char *newline = memchr(line, '\n', (gsize)(end - line));
-        const char *line_end = newline ? newline : end;
-        p->line_no++;
-        if ((gsize)(line_end - line) > IOTFP_PLATFORM_RULES_MAX_LINE)
-            return fail(p, "line longer than %u bytes", IOTFP_PLATFORM_RULES_MAX_LINE);
-        gchar *copy = g_strndup(line, (gsize)(line_end - line));
-        gchar **words = split_words(p, copy);
-        g_free(copy);
-        if (!words)
-            return FALSE;
-        gboolean ok = TRUE;
-        if (words[0]) {
-            if (!have_version)
-                ok = parse_version(p, words);
-            else
-                ok = parse_line(p, words);
-            have_version = TRUE;
-        }
-        g_strfreev(words);
-        if (!ok)
-            return FALSE;
-        line = line_end + 1;
-    }
-    if (!have_version) {
-        p->line_no = MAX(p->line_no, 1);
-        return fail(p, "empty file: the first line must be 'iotfp-platforms %d'", IOTFP_PLATFORM_RULES_VERSION);
-    }
-    return check_rule_complete(p);
-}
-
 gboolean iotfp_platform_rules_parse(iotfp_platform_rules *rules, const char *text, gsize len, const char *source,
                                     GError **error)
 {
-    if (len > IOTFP_PLATFORM_RULES_MAX_BYTES) {
-        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE, "%s: larger than %u bytes", source,
-                    IOTFP_PLATFORM_RULES_MAX_BYTES);
-        return FALSE;
-    }
-    /* Comments may be UTF-8; NUL bytes and invalid UTF-8 mean a binary file. */
-    if (memchr(text, '\0', len) || !g_utf8_validate(text, (gssize)len, NULL)) {
-        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE, "%s: not a text file", source);
-        return FALSE;
-    }
     parser p = {
         .source = source,
         .file_rules = g_ptr_array_new_with_free_func(rule_free),
@@ -393,7 +305,9 @@ gboolean iotfp_platform_rules_parse(iotfp_platform_rules *rules, const char *tex
         .known_magic = rules->magic_names,
         .error = error,
     };
-    gboolean ok = parse_text(&p, text, len);
+    static const iotfp_rules_format format = { "iotfp-platforms", IOTFP_PLATFORM_RULES_VERSION, "platform rules" };
+    gboolean ok = iotfp_rules_read(&format, text, len, source, &p.line_no, parse_line, &p, error) &&
+                  check_rule_complete(&p);
     if (ok) {
         rules->n_rules += p.file_rules->len;
         g_ptr_array_add(rules->files, p.file_rules);

@@ -1,0 +1,31 @@
+/* The line syntax that the project's rule files share (platforms.rules,
+ * activities.rules): UTF-8 text, a first line naming the format and its
+ * version, then one keyword and its words per line, blanks between words, '#'
+ * starting a comment, '|' a word of its own. Every error names the file and
+ * line, and limits bound what a file can make a reader allocate. */
+#ifndef IOTFP_RULES_TEXT_H
+#define IOTFP_RULES_TEXT_H
+
+#include "addr.h"
+
+#define IOTFP_RULES_MAX_BYTES (1u << 20)
+#define IOTFP_RULES_MAX_LINE 1024 /* bytes, comment included */
+
+typedef struct {
+    const char *format;  /* the first word of the first line, e.g. "iotfp-platforms" */
+    guint version;       /* the version this reader understands */
+    const char *what;    /* for messages: "platform rules" */
+} iotfp_rules_format;
+
+/* Called with the words of each line after the version line that holds any.
+ * The line number in *line_no of iotfp_rules_read is current. */
+typedef gboolean (*iotfp_rules_line_fn)(gchar **words, gpointer user_data);
+
+/* Checks the text and the version line, then hands every other non-empty line
+ * to on_line, stopping at the first that returns FALSE. *line_no follows the
+ * line being read, so that the caller's messages can name it. Errors of its
+ * own are "SOURCE:LINE: message" (or "SOURCE: message" about the whole file). */
+gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gsize len, const char *source,
+                          guint *line_no, iotfp_rules_line_fn on_line, gpointer user_data, GError **error);
+
+#endif
