@@ -324,15 +324,9 @@ gboolean iotfp_platform_rules_parse(iotfp_platform_rules *rules, const char *tex
 
 gboolean iotfp_platform_rules_load(iotfp_platform_rules *rules, const char *path, GError **error)
 {
-    gchar *text;
     gsize len;
-    GError *io_error = NULL;
-    if (!g_file_get_contents(path, &text, &len, &io_error)) {
-        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s", io_error->message);
-        g_error_free(io_error);
-        return FALSE;
-    }
-    gboolean ok = iotfp_platform_rules_parse(rules, text, len, path, error);
+    gchar *text = iotfp_rules_read_file(path, &len, error);
+    gboolean ok = text && iotfp_platform_rules_parse(rules, text, len, path, error);
     g_free(text);
     return ok;
 }

@@ -100,3 +100,15 @@ gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gs
                     format->version);
     return TRUE;
 }
+
+gchar *iotfp_rules_read_file(const char *path, gsize *len, GError **error)
+{
+    gchar *text;
+    GError *io_error = NULL;
+    if (!g_file_get_contents(path, &text, len, &io_error)) {
+        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s", io_error->message);
+        g_error_free(io_error);
+        return NULL;
+    }
+    return text;
+}

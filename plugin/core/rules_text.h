@@ -28,4 +28,7 @@ typedef gboolean (*iotfp_rules_line_fn)(gchar **words, gpointer user_data);
 gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gsize len, const char *source,
                           guint *line_no, iotfp_rules_line_fn on_line, gpointer user_data, GError **error);
 
+/* The whole file, or NULL with an IOTFP_ERROR_IO error naming it. */
+gchar *iotfp_rules_read_file(const char *path, gsize *len, GError **error);
+
 #endif
