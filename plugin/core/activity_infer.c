@@ -55,15 +55,17 @@ static const iotfp_activity_window *window_at(const rule_state *state, guint w)
 }
 
 /* The windows before the sequence, at its first step's event. */
-static gboolean before_windows_hold(const rule_state *state, const iotfp_timeline_event *events, guint index)
+static gboolean before_windows_hold(const rule_state *state, const iotfp_timeline_event *events, guint index,
+                                    gint64 start_ns)
 {
     for (guint w = 0; w < state->rule->windows->len; w++) {
         const iotfp_activity_window *window = window_at(state, w);
         if (window->after)
             continue;
         guint last = state->last_match[w];
-        gboolean seen = last != NONE && events[last].time_ns >= events[index].time_ns - window->span_ns;
-        if (seen != (window->kind == IOTFP_WINDOW_SEEN))
+        gint64 window_start = events[index].time_ns - window->span_ns;
+        gboolean seen = last != NONE && events[last].time_ns >= window_start;
+        if (window->kind == IOTFP_WINDOW_SEEN ? !seen : seen || window_start < start_ns)
             return FALSE;
     }
     return TRUE;
@@ -153,7 +155,7 @@ static gboolean completed(rule_state *state, guint rule_index, const iotfp_timel
 }
 
 static void match_steps(rule_state *state, guint rule_index, const iotfp_timeline_event *events, guint index,
-                        GTimeZone *home_zone, GArray *out)
+                        gint64 start_ns, GTimeZone *home_zone, GArray *out)
 {
     const GArray *steps = state->rule->steps;
     guint last_step = steps->len - 1;
@@ -164,7 +166,7 @@ static void match_steps(rule_state *state, guint rule_index, const iotfp_timelin
             continue;
         guint first;
         if (k == 0) {
-            if (!before_windows_hold(state, events, index))
+            if (!before_windows_hold(state, events, index, start_ns))
                 continue;
             first = index;
         } else {
@@ -211,7 +213,7 @@ static void keep_first_per_activity(const iotfp_activity_rules *rules, GArray *a
 }
 
 GArray *iotfp_activities_infer(const iotfp_activity_rules *rules, const iotfp_timeline_event *events, guint n_events,
-                               gint64 end_ns, GTimeZone *home_zone, GError **error)
+                               gint64 start_ns, gint64 end_ns, GTimeZone *home_zone, GError **error)
 {
     for (guint i = 1; i < n_events; i++)
         if (events[i].time_ns < events[i - 1].time_ns) {
@@ -236,19 +238,21 @@ GArray *iotfp_activities_infer(const iotfp_activity_rules *rules, const iotfp_ti
         }
         state->pending = g_array_new(FALSE, FALSE, sizeof(pending_trigger));
     }
+    if (n_events > 0) {
+        start_ns = MIN(start_ns, events[0].time_ns);
+        end_ns = MAX(end_ns, events[n_events - 1].time_ns);
+    }
     GArray *out = g_array_new(FALSE, FALSE, sizeof(iotfp_activity));
     for (guint i = 0; i < n_events; i++)
         for (guint r = 0; r < n_rules; r++) {
             rule_state *state = &states[r];
             judge_until(state, r, events, events[i].time_ns, FALSE, out);
-            match_steps(state, r, events, i, home_zone, out);
+            match_steps(state, r, events, i, start_ns, home_zone, out);
             /* Only now, so that an event is never in its own windows. */
             for (guint w = 0; w < state->rule->windows->len; w++)
                 if (iotfp_event_pattern_matches(&window_at(state, w)->pattern, &events[i]))
                     state->last_match[w] = i;
         }
-    if (n_events > 0)
-        end_ns = MAX(end_ns, events[n_events - 1].time_ns);
     for (guint r = 0; r < n_rules; r++) {
         rule_state *state = &states[r];
         judge_until(state, r, events, end_ns, TRUE, out);

@@ -16,15 +16,15 @@ typedef struct {
     guint trigger; /* index of the event of the last step, which the activity is shown on */
 } iotfp_activity;
 
-/* events: in time order (non-decreasing time_ns). end_ns: the end of the
- * observed time, such as the capture's last packet; a window after a trigger
- * that ends later than it is not known to be quiet. home_zone: the home's time
+/* events: in time order (non-decreasing time_ns). start_ns, end_ns: the
+ * observed time, such as the capture's first and last packets; a window that
+ * reaches outside it is not known to be quiet. home_zone: the home's time
  * zone for 'time' ranges (NULL: UTC). Returns the activities (iotfp_activity)
  * by trigger, then by activity name; rules naming the same activity are
  * alternatives, so a trigger has each activity at most once, from the first
  * rule that holds. NULL with an error when the events are out of order. */
 GArray *iotfp_activities_infer(const iotfp_activity_rules *rules, const iotfp_timeline_event *events, guint n_events,
-                               gint64 end_ns, GTimeZone *home_zone, GError **error);
+                               gint64 start_ns, gint64 end_ns, GTimeZone *home_zone, GError **error);
 
 /* Minutes after the home's midnight at time_ns, 0 to 1439. */
 guint iotfp_minute_of_day(gint64 time_ns, GTimeZone *home_zone);

@@ -112,3 +112,15 @@ gchar *iotfp_rules_read_file(const char *path, gsize *len, GError **error)
     }
     return text;
 }
+
+char *iotfp_rules_find_bundled(const char *name)
+{
+    char *found = g_build_filename(g_get_user_data_dir(), "iotfp", "signatures", name, NULL);
+    for (const char *const *dir = g_get_system_data_dirs(); !g_file_test(found, G_FILE_TEST_IS_REGULAR); dir++) {
+        g_free(found);
+        if (!*dir)
+            return NULL;
+        found = g_build_filename(*dir, "iotfp", "signatures", name, NULL);
+    }
+    return found;
+}

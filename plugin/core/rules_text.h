@@ -31,4 +31,9 @@ gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gs
 /* The whole file, or NULL with an IOTFP_ERROR_IO error naming it. */
 gchar *iotfp_rules_read_file(const char *path, gsize *len, GError **error);
 
+/* The bundled file NAME as installed: iotfp/signatures/NAME under the user's
+ * XDG data folder, else the first system one that has it (~/.local/share,
+ * /usr/local/share, /usr/share); NULL when none has. */
+char *iotfp_rules_find_bundled(const char *name);
+
 #endif

@@ -12,6 +12,7 @@
 #include <epan/tap.h>
 #include <wsutil/report_message.h>
 
+#include "activity_timeline.h"
 #include "conv_features.h"
 #include "detector.h"
 #include "event_signatures.h"
@@ -41,11 +42,13 @@ static int hf_iotfp_event_distance = -1;
 static int hf_iotfp_event_privacy = -1;
 static int hf_iotfp_platform = -1;
 static int hf_iotfp_platform_evidence = -1;
+static int hf_iotfp_activity = -1;
 
 static gint ett_iotfp = -1;
 static gint ett_iotfp_burst = -1;
 
 static expert_field ei_iotfp_privacy_event = EI_INIT;
+static expert_field ei_iotfp_activity = EI_INIT;
 
 static dissector_handle_t iotfp_handle;
 
@@ -92,6 +95,7 @@ static void apply_prefs(void)
     home_networks = parsed;
     iotfp_signatures_apply_prefs();
     iotfp_platform_apply_prefs();
+    iotfp_activity_apply_prefs();
 }
 
 static void init_analysis(void)
@@ -106,6 +110,7 @@ static void init_analysis(void)
 
 static void cleanup_analysis(void)
 {
+    iotfp_timeline_clear();
     iotfp_detector_free(detector);
     detector = NULL;
     iotfp_analysis_free(analysis);
@@ -158,6 +163,13 @@ static gboolean any_referenced(proto_tree *tree, const int *fields, gsize n)
     return FALSE;
 }
 
+const iotfp_detection *iotfp_classify_burst(const iotfp_conv *conv, const iotfp_burst *burst)
+{
+    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
+                               iotfp_conv_features_platform(conv->features) };
+    return iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
+}
+
 /* The event is a burst-level result: complete once the burst is (tshark -2,
  * the GUI); in a single pass, the event of the burst so far. */
 static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const iotfp_conv *conv,
@@ -169,10 +181,7 @@ static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
     /* Classifying costs a nearest-neighbour search: only when someone looks. */
     if (!privacy_expert && !any_referenced(tree, event_fields, G_N_ELEMENTS(event_fields)))
         return;
-    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
-                               iotfp_conv_features_platform(conv->features) };
-    const iotfp_detection *detection =
-        iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
+    const iotfp_detection *detection = iotfp_classify_burst(conv, burst);
     if (!detection)
         return;
     proto_item *item;
@@ -196,6 +205,30 @@ static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
             expert_add_info_format(pinfo, event_item, &ei_iotfp_privacy_event,
                                    "Privacy-sensitive event %s (%s) of %s", event->name, event->privacy,
                                    detection->model->model);
+    }
+}
+
+/* Activities need the whole capture's events: only in a later pass, on every
+ * packet of the burst that triggers them, with one expert item on its first
+ * packet. */
+static void add_activities(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const iotfp_burst *burst)
+{
+    if (!PINFO_FD_VISITED(pinfo))
+        return;
+    gboolean expert = pinfo->num == burst->first_frame;
+    if (!expert && !proto_field_is_referenced(tree, hf_iotfp_activity))
+        return;
+    const iotfp_timeline *timeline = iotfp_timeline_get(analysis);
+    guint first;
+    guint n = iotfp_timeline_burst_activities(timeline, burst->id, &first);
+    for (guint i = first; i < first + n; i++) {
+        const iotfp_activity *activity = &g_array_index(timeline->activities, iotfp_activity, i);
+        const iotfp_activity_rule *rule = iotfp_activity_rules_get(timeline->rules, activity->rule);
+        proto_item *item = proto_tree_add_string(tree, hf_iotfp_activity, tvb, 0, 0, rule->activity);
+        proto_item_set_generated(item);
+        if (expert)
+            expert_add_info_format(pinfo, item, &ei_iotfp_activity, "Activity inferred: %s (%s line %u)",
+                                   rule->activity, timeline->rules_source, rule->line);
     }
 }
 
@@ -230,6 +263,7 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     const iotfp_burst *burst = iotfp_analysis_burst(analysis, record->burst_id);
     if (burst) {
         add_event(iotfp_tree, pinfo, tvb, conv, burst);
+        add_activities(iotfp_tree, pinfo, tvb, burst);
         add_burst(iotfp_tree, tvb, burst);
         proto_item_append_text(root, ", Burst %u of %s", burst->id,
                                conv->scope == IOTFP_SCOPE_CLOUD ? "cloud conversation" : "local conversation");
@@ -243,6 +277,7 @@ static int dissect_iotfp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     const iotfp_frame_record *record;
     if (!PINFO_FD_VISITED(pinfo)) {
         iotfp_packet packet;
+        iotfp_timeline_note_frame_time((gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs);
         iotfp_summary_learn_names(pinfo, tree, analysis);
         if (!iotfp_summary_build(pinfo, tree, &packet))
             return 0;
@@ -320,12 +355,20 @@ void proto_register_iotfp(void)
           { "Evidence", "iotfp.platform.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
             "The conversation's features that made the platform's rule hold: magic, port, sni, name (DNS or "
             "SNI), http-host, http-server, mqtt-client, tls-psk-hint", HFILL } },
+        { &hf_iotfp_activity,
+          { "Activity", "iotfp.activity", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Daily activity (waking_up, leaving_home_long...) that the activity rules infer from the home's "
+            "event timeline, on the burst whose event triggers it; needs the whole capture (tshark -2, the GUI)",
+            HFILL } },
     };
     static gint *ett[] = { &ett_iotfp, &ett_iotfp_burst };
     static ei_register_info ei[] = {
         { &ei_iotfp_privacy_event,
           { "iotfp.event.privacy_sensitive", PI_SECURITY, PI_WARN,
             "A privacy-sensitive event can be seen in the encrypted traffic", EXPFILL } },
+        { &ei_iotfp_activity,
+          { "iotfp.activity.inferred", PI_SECURITY, PI_NOTE,
+            "A daily activity of the home's people can be inferred from its event timeline", EXPFILL } },
     };
 
     proto_iotfp = proto_register_protocol("IoT Fingerprint", "IoTFP", "iotfp");
@@ -341,6 +384,7 @@ void proto_register_iotfp(void)
         "Idle time in milliseconds that ends a burst of a conversation.", 10, &pref_burst_gap_ms);
     iotfp_signatures_register_prefs(module);
     iotfp_platform_register_prefs(module);
+    iotfp_activity_register_prefs(module);
 
     /* A list is always in force, so that a bad first value keeps the default. */
     home_networks = iotfp_netlist_parse(IOTFP_DEFAULT_HOME_NETWORKS, NULL);

@@ -52,18 +52,9 @@ void iotfp_platform_register_prefs(module_t *module)
 static GPtrArray *files_to_read(char **joined)
 {
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-    GPtrArray *data_dirs = g_ptr_array_new();
-    g_ptr_array_add(data_dirs, (gpointer)g_get_user_data_dir());
-    for (const char *const *dir = g_get_system_data_dirs(); *dir; dir++)
-        g_ptr_array_add(data_dirs, (gpointer)*dir);
-    for (guint i = 0; i < data_dirs->len && files->len == 0; i++) {
-        char *bundled = g_build_filename(g_ptr_array_index(data_dirs, i), "iotfp", "signatures", BUNDLED_RULES, NULL);
-        if (g_file_test(bundled, G_FILE_TEST_IS_REGULAR))
-            g_ptr_array_add(files, bundled);
-        else
-            g_free(bundled);
-    }
-    g_ptr_array_free(data_dirs, TRUE);
+    char *bundled = iotfp_rules_find_bundled(BUNDLED_RULES);
+    if (bundled)
+        g_ptr_array_add(files, bundled);
     gchar **entries = g_strsplit(pref_platform_rules, G_SEARCHPATH_SEPARATOR_S, -1);
     for (gchar **entry = entries; *entry; entry++)
         if (*g_strstrip(*entry))

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         timeline[i] = (iotfp_timeline_event){ (gint64)(day[i].hour * HOUR_NS),
                                               { "192.168.1.2", day[i].model, day[i].event, day[i].privacy } };
     GTimeZone *zone = g_time_zone_new_utc();
-    GArray *found = iotfp_activities_infer(rules, timeline, G_N_ELEMENTS(day), 30 * HOUR_NS, zone, &error);
+    GArray *found = iotfp_activities_infer(rules, timeline, G_N_ELEMENTS(day), 0, 30 * HOUR_NS, zone, &error);
     g_assert_no_error(error);
     for (guint i = 0; i < found->len; i++) {
         const iotfp_activity *a = &g_array_index(found, iotfp_activity, i);

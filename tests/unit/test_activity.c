@@ -37,7 +37,7 @@ static void refused(const char *text, const char *message)
 }
 
 /* "activity@index activity@index ..." for the rules over the events. */
-static char *infer(const char *rules_text, const ev *events, guint n, gint64 end_ns, GTimeZone *zone)
+static char *infer(const char *rules_text, const ev *events, guint n, gint64 start_ns, gint64 end_ns, GTimeZone *zone)
 {
     iotfp_activity_rules *rules = parse_ok(rules_text);
     iotfp_timeline_event *timeline = g_new0(iotfp_timeline_event, n + 1);
@@ -49,7 +49,7 @@ static char *infer(const char *rules_text, const ev *events, guint n, gint64 end
         timeline[i].fields[IOTFP_EVENT_FIELD_PRIVACY] = events[i].privacy;
     }
     GError *error = NULL;
-    GArray *found = iotfp_activities_infer(rules, timeline, n, end_ns, zone, &error);
+    GArray *found = iotfp_activities_infer(rules, timeline, n, start_ns, end_ns, zone, &error);
     g_assert_no_error(error);
     GString *out = g_string_new(NULL);
     for (guint i = 0; i < found->len; i++) {
@@ -65,9 +65,12 @@ static char *infer(const char *rules_text, const ev *events, guint n, gint64 end
     return g_string_free(out, FALSE);
 }
 
-#define ASSERT_INFERS(rules, events, end, zone, want)                                       \
+/* The observed time starts a day before the first event unless said. */
+#define ASSERT_INFERS(rules, events, end, zone, want) \
+    ASSERT_INFERS_FROM(rules, events, (events)[0].time_ns - HOUR(24), end, zone, want)
+#define ASSERT_INFERS_FROM(rules, events, start, end, zone, want)                           \
     do {                                                                                    \
-        char *got_ = infer(rules, events, G_N_ELEMENTS(events), end, zone);                 \
+        char *got_ = infer(rules, events, G_N_ELEMENTS(events), start, end, zone);          \
         g_assert_cmpstr(got_, ==, want);                                                    \
         g_free(got_);                                                                       \
     } while (0)
@@ -208,6 +211,9 @@ static void test_windows_before(void)
     const ev night[] = { { S(0), "a", "x", NULL }, { HOUR(5), "a", "x", NULL }, { HOUR(10) + 1, "a", "x", NULL } };
     /* At exactly 5 h the event at 0 is inside the window: not quiet. */
     ASSERT_INFERS(quiet, night, HOUR(11), NULL, "wake@0 wake@2");
+    /* A quiet before the observed time is not known; it may start with it. */
+    ASSERT_INFERS_FROM(quiet, night, -HOUR(5) + 1, HOUR(11), NULL, "wake@2");
+    ASSERT_INFERS_FROM(quiet, night, -HOUR(5), HOUR(11), NULL, "wake@0 wake@2");
     const char *lock = "iotfp-activities 1\nactivity leave\nstep any\nseen before 30m event:lock\n";
     const ev lock_then[] = {
         { S(0), "l", "lock", NULL }, { MIN_(30), "p", "off", NULL }, { MIN_(30) + 1, "p", "on", NULL },
@@ -280,10 +286,10 @@ static void test_alternatives_and_order(void)
     iotfp_activity_rules *parsed = parse_ok(rules);
     iotfp_timeline_event timeline[2] = { { S(5), { 0 } }, { S(4), { 0 } } };
     GError *error = NULL;
-    g_assert_null(iotfp_activities_infer(parsed, timeline, 2, S(5), NULL, &error));
+    g_assert_null(iotfp_activities_infer(parsed, timeline, 2, 0, S(5), NULL, &error));
     g_assert_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE);
     g_error_free(error);
-    GArray *none = iotfp_activities_infer(parsed, NULL, 0, 0, NULL, &error);
+    GArray *none = iotfp_activities_infer(parsed, NULL, 0, 0, 0, NULL, &error);
     g_assert_cmpuint(none->len, ==, 0);
     g_array_free(none, TRUE);
     iotfp_activity_rules_free(parsed);
