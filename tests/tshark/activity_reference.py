@@ -1,0 +1,152 @@
+"""An independent reading of the activity rules (signatures/README.md,
+"Activity rules"), written straight from their definitions with plain
+quadratic scans, for the tshark tests to compute which activities a timeline
+implies; and a parser of `tshark -z iotfp,timeline` output. Only fixed UTC
+offsets are understood as time zones ("UTC", "+08:00")."""
+import fnmatch
+import re
+
+FIELDS = ("device", "model", "event", "privacy")
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def span(text):
+    parts = re.findall(r"(\d+)([smhd])", text)
+    assert "".join(n + u for n, u in parts) == text, "bad duration %r" % text
+    return sum(int(n) * UNITS[u] for n, u in parts)
+
+
+def pattern(words):
+    """A list of alternatives, each a dict field -> glob; [] is any event."""
+    if not words or words == ["any"]:
+        return []
+    alternatives, current = [], {}
+    for word in words + ["|"]:
+        if word == "|":
+            alternatives.append(current)
+            current = {}
+        else:
+            field, glob = word.split(":", 1)
+            assert field in FIELDS and "[" not in glob
+            current[field] = glob
+    return alternatives
+
+
+def matches(alternatives, event):
+    if not alternatives:
+        return True
+    return any(all(fnmatch.fnmatchcase((event.get(f) or "").lower(), g.lower()) for f, g in alt.items())
+               for alt in alternatives)
+
+
+def parse_rules(text):
+    rules = []
+    for line_no, line in enumerate(text.splitlines()[1:], start=2):
+        words = line.split("#", 1)[0].replace("|", " | ").split()
+        if not words:
+            continue
+        key, rest = words[0], words[1:]
+        if key == "activity":
+            rules.append({"activity": rest[0], "line": line_no, "steps": [], "windows": [], "time": None})
+        elif key == "step":
+            within = None
+            if len(rest) >= 2 and rest[-2] == "within":
+                within, rest = span(rest[-1]), rest[:-2]
+            rules[-1]["steps"].append((pattern(rest), within))
+        elif key in ("seen", "quiet"):
+            rules[-1]["windows"].append((key, rest[0], span(rest[1]), pattern(rest[2:])))
+        elif key == "time":
+            start, end = rest[0].split("-")
+            to_minutes = lambda hhmm: int(hhmm[:2]) * 60 + int(hhmm[3:])
+            rules[-1]["time"] = (to_minutes(start), to_minutes(end) % 1440)
+        else:
+            raise AssertionError("unknown keyword %r" % key)
+    return rules
+
+
+def utc_offset(zone):
+    if zone == "UTC":
+        return 0
+    sign, hours, minutes = zone[0], int(zone[1:3]), int(zone[4:6])
+    return (hours * 3600 + minutes * 60) * (1 if sign == "+" else -1)
+
+
+def in_time(rule, t, offset):
+    if rule["time"] is None:
+        return True
+    start, end = rule["time"]
+    minute = int((int(t // 1) + offset) % 86400 // 60)
+    return start <= minute < end if start < end else minute >= start or minute < end
+
+
+def window_holds(window, events, i, start, end):
+    """A window of the first step (before) or of the trigger (after), i its event."""
+    kind, side, length, alternatives = window
+    t = events[i]["time"]
+    if side == "before":
+        seen = any(matches(alternatives, e) and e["time"] >= t - length for e in events[:i])
+        covered = t - length >= start
+    else:
+        seen = any(matches(alternatives, e) and e["time"] <= t + length for e in events[i + 1:])
+        covered = t + length <= end
+    return seen if kind == "seen" else not seen and covered
+
+
+def chain_exists(rule, events, j, after, start, end):
+    """Is there i1 < ... < in = j, all after index 'after', each step matching
+    and within its span of the one before, with the windows before at i1?"""
+    steps = rule["steps"]
+    before = [w for w in rule["windows"] if w[1] == "before"]
+
+    def reaches(k, i):  # can step k be matched by event i with a valid chain before it
+        if not matches(steps[k][0], events[i]):
+            return False
+        if k == 0:
+            return all(window_holds(w, events, i, start, end) for w in before)
+        return any(reaches(k - 1, h) for h in range(after + 1, i)
+                   if events[i]["time"] - events[h]["time"] <= steps[k][1])
+    return reaches(len(steps) - 1, j)
+
+
+def infer(rules, events, start, end, zone):
+    """events: dicts with time (seconds) and the FIELDS, in timeline order.
+    Returns the set of (index of trigger, activity)."""
+    offset = utc_offset(zone)
+    found = set()
+    for rule in rules:
+        after_windows = [w for w in rule["windows"] if w[1] == "after"]
+        consumed = -1  # a completed sequence starts over after its trigger
+        for j in range(len(events)):
+            if not in_time(rule, events[j]["time"], offset) or not chain_exists(rule, events, j, consumed, start, end):
+                continue
+            consumed = j
+            if all(window_holds(w, events, j, start, end) for w in after_windows):
+                found.add((j, rule["activity"]))
+    return found
+
+
+def parse_timeline(stdout):
+    """-z iotfp,timeline output: {"devices": {device: [row...]}, "activities": [row...], "header": str};
+    device rows: frame, model, event, privacy, activities (list); activity rows: activity, device, frame."""
+    result = {"devices": {}, "activities": [], "header": ""}
+    section = None
+    for line in stdout.splitlines():
+        if line.startswith("Activity rules:"):
+            result["header"] = line
+        heading = re.match(r"Device (\S+): (\d+) events$", line)
+        if heading:
+            section = result["devices"].setdefault(heading.group(1), [])
+            continue
+        if line.startswith("Activities in time order"):
+            section = result["activities"]
+            continue
+        words = line.split()
+        if section is None or not re.match(r"\d{4}-\d\d-\d\d$", words[0] if words else ""):
+            continue
+        if section is result["activities"]:
+            section.append({"activity": words[2], "device": words[3], "frame": int(words[4]), "event": words[5]})
+        else:
+            section.append({"time": words[0] + " " + words[1], "frame": int(words[2]), "model": words[3],
+                            "event": words[4], "privacy": words[5],
+                            "activities": [] if words[6] == "-" else words[6].split(",")})
+    return result
