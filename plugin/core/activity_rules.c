@@ -81,36 +81,11 @@ gboolean iotfp_event_pattern_matches(const iotfp_event_pattern *pattern, const i
 /* ---- parsing ---- */
 
 typedef struct {
-    const char *source;
-    guint line_no;               /* kept current by iotfp_rules_read */
+    iotfp_rules_cursor at;
     GPtrArray *file_rules;       /* iotfp_activity_rule */
     iotfp_activity_rule *current;
     guint room;                  /* rules this file may still add */
-    GError **error;
 } parser;
-
-static gboolean fail(parser *p, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean fail(parser *p, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    iotfp_error_at(p->error, p->source, p->line_no, format, args);
-    va_end(args);
-    return FALSE;
-}
-
-/* Activity names end up in a display filter string: keep them to words. */
-static gboolean valid_name(const char *name)
-{
-    gsize len = strlen(name);
-    if (len == 0 || len > IOTFP_ACTIVITY_NAME_MAX || !g_ascii_islower(name[0]))
-        return FALSE;
-    for (const char *c = name; *c; c++)
-        if (!(g_ascii_islower(*c) || g_ascii_isdigit(*c) || *c == '_' || *c == '-'))
-            return FALSE;
-    return TRUE;
-}
 
 /* "30m", "1h30m", "90s", "2d": runs of a number and a unit. */
 static gboolean parse_span(parser *p, const char *text, gint64 *out)
@@ -132,16 +107,16 @@ static gboolean parse_span(parser *p, const char *text, gint64 *out)
             if (*c == units[u].unit)
                 unit_ns = units[u].ns;
         if (c == digits || unit_ns == 0)
-            return fail(p, "'%s' is not a duration such as 90s, 30m, 1h30m or 2d", text);
+            return iotfp_rules_fail(&p->at, "'%s' is not a duration such as 90s, 30m, 1h30m or 2d", text);
         c++;
         if (number > (guint64)(IOTFP_ACTIVITY_MAX_SPAN_NS / unit_ns))
-            return fail(p, "duration '%s' is longer than 7 days", text);
+            return iotfp_rules_fail(&p->at, "duration '%s' is longer than 7 days", text);
         total += (gint64)number * unit_ns;
         if (total > IOTFP_ACTIVITY_MAX_SPAN_NS)
-            return fail(p, "duration '%s' is longer than 7 days", text);
+            return iotfp_rules_fail(&p->at, "duration '%s' is longer than 7 days", text);
     }
     if (total == 0)
-        return fail(p, "duration '%s' is zero", text);
+        return iotfp_rules_fail(&p->at, "duration '%s' is zero", text);
     *out = total;
     return TRUE;
 }
@@ -149,7 +124,7 @@ static gboolean parse_span(parser *p, const char *text, gint64 *out)
 static gboolean parse_alternative(parser *p, gchar **words, guint n, iotfp_event_alternative *out)
 {
     if (n == 0)
-        return fail(p, "an empty alternative: write FIELD:GLOB terms between the '|'");
+        return iotfp_rules_fail(&p->at, "an empty alternative: write FIELD:GLOB terms between the '|'");
     for (guint i = 0; i < n; i++) {
         const char *colon = strchr(words[i], ':');
         guint field = IOTFP_EVENT_N_FIELDS;
@@ -157,13 +132,13 @@ static gboolean parse_alternative(parser *p, gchar **words, guint n, iotfp_event
             if (strlen(field_names[f]) == (gsize)(colon - words[i]) && strncmp(words[i], field_names[f], colon - words[i]) == 0)
                 field = f;
         if (field == IOTFP_EVENT_N_FIELDS)
-            return fail(p, "'%s' is not a term FIELD:GLOB with FIELD device, model, event or privacy", words[i]);
+            return iotfp_rules_fail(&p->at, "'%s' is not a term FIELD:GLOB with FIELD device, model, event or privacy", words[i]);
         if (out->globs[field])
-            return fail(p, "'%s' twice in one alternative: separate alternatives with '|'", field_names[field]);
+            return iotfp_rules_fail(&p->at, "'%s' twice in one alternative: separate alternatives with '|'", field_names[field]);
         if (colon[1] == '\0')
-            return fail(p, "'%s' has no glob: write %s:* for any value", words[i], field_names[field]);
+            return iotfp_rules_fail(&p->at, "'%s' has no glob: write %s:* for any value", words[i], field_names[field]);
         if (strlen(colon + 1) > IOTFP_ACTIVITY_GLOB_MAX)
-            return fail(p, "glob longer than %u characters", IOTFP_ACTIVITY_GLOB_MAX);
+            return iotfp_rules_fail(&p->at, "glob longer than %u characters", IOTFP_ACTIVITY_GLOB_MAX);
         out->globs[field] = g_strdup(colon + 1);
     }
     return TRUE;
@@ -180,7 +155,7 @@ static gboolean parse_pattern(parser *p, gchar **words, iotfp_event_pattern *out
     for (guint i = 0; i < n; i++)
         n_alternatives += strcmp(words[i], "|") == 0;
     if (n_alternatives > IOTFP_ACTIVITY_MAX_ALTERNATIVES)
-        return fail(p, "more than %u alternatives", IOTFP_ACTIVITY_MAX_ALTERNATIVES);
+        return iotfp_rules_fail(&p->at, "more than %u alternatives", IOTFP_ACTIVITY_MAX_ALTERNATIVES);
     /* Zeroed, so that clearing after a failure frees only what was parsed. */
     out->alternatives = g_new0(iotfp_event_alternative, n_alternatives);
     out->n_alternatives = n_alternatives;
@@ -199,7 +174,7 @@ static gboolean parse_pattern(parser *p, gchar **words, iotfp_event_pattern *out
 
 static gboolean need_rule(parser *p, const char *keyword)
 {
-    return p->current ? TRUE : fail(p, "'%s' before any 'activity'", keyword);
+    return p->current ? TRUE : iotfp_rules_fail(&p->at, "'%s' before any 'activity'", keyword);
 }
 
 /* step PATTERN [within SPAN] */
@@ -209,14 +184,14 @@ static gboolean parse_step(parser *p, gchar **words)
         return FALSE;
     GArray *steps = p->current->steps;
     if (steps->len == IOTFP_ACTIVITY_MAX_STEPS)
-        return fail(p, "more than %u steps in one activity", IOTFP_ACTIVITY_MAX_STEPS);
+        return iotfp_rules_fail(&p->at, "more than %u steps in one activity", IOTFP_ACTIVITY_MAX_STEPS);
     guint n = g_strv_length(words);
     iotfp_activity_step step = { { 0, NULL }, 0 };
     gboolean has_within = n >= 2 && strcmp(words[n - 2], "within") == 0;
     if (has_within && steps->len == 0)
-        return fail(p, "the first step has no 'within': it starts the sequence");
+        return iotfp_rules_fail(&p->at, "the first step has no 'within': it starts the sequence");
     if (!has_within && steps->len > 0)
-        return fail(p, "a step after the first needs 'within SPAN', the most time since the step before");
+        return iotfp_rules_fail(&p->at, "a step after the first needs 'within SPAN', the most time since the step before");
     if (has_within && !parse_span(p, words[n - 1], &step.within_ns))
         return FALSE;
     if (has_within) {
@@ -239,9 +214,9 @@ static gboolean parse_window(parser *p, iotfp_window_kind kind, const char *keyw
     if (!need_rule(p, keyword))
         return FALSE;
     if (p->current->windows->len == IOTFP_ACTIVITY_MAX_WINDOWS)
-        return fail(p, "more than %u windows in one activity", IOTFP_ACTIVITY_MAX_WINDOWS);
+        return iotfp_rules_fail(&p->at, "more than %u windows in one activity", IOTFP_ACTIVITY_MAX_WINDOWS);
     if (!words[0] || (strcmp(words[0], "before") != 0 && strcmp(words[0], "after") != 0) || !words[1])
-        return fail(p, "'%s' takes before or after, a duration and an optional pattern: %s before 30m privacy:door",
+        return iotfp_rules_fail(&p->at, "'%s' takes before or after, a duration and an optional pattern: %s before 30m privacy:door",
                     keyword, keyword);
     iotfp_activity_window window = { .kind = (guint8)kind, .after = strcmp(words[0], "after") == 0 };
     if (!parse_span(p, words[1], &window.span_ns) || !parse_pattern(p, words + 2, &window.pattern))
@@ -265,16 +240,16 @@ static gboolean parse_time_of_day(parser *p, gchar **words)
     if (!need_rule(p, "time"))
         return FALSE;
     if (p->current->has_time_of_day)
-        return fail(p, "a second 'time' in one activity");
+        return iotfp_rules_fail(&p->at, "a second 'time' in one activity");
     gchar **ends = words[0] && !words[1] ? g_strsplit(words[0], "-", 3) : NULL;
     guint from, to;
     gboolean ok = ends && g_strv_length(ends) == 2 && parse_clock(ends[0], 23 * 60 + 59, &from) &&
                   parse_clock(ends[1], 24 * 60, &to);
     g_strfreev(ends);
     if (!ok)
-        return fail(p, "'time' takes one range of the home's local time, HH:MM-HH:MM such as 22:00-03:00");
+        return iotfp_rules_fail(&p->at, "'time' takes one range of the home's local time, HH:MM-HH:MM such as 22:00-03:00");
     if (from == to || (from == 0 && to == 24 * 60))
-        return fail(p, "the range covers the whole day: leave 'time' out");
+        return iotfp_rules_fail(&p->at, "the range covers the whole day: leave 'time' out");
     p->current->has_time_of_day = TRUE;
     p->current->from_minute = from;
     p->current->to_minute = to % (24 * 60);
@@ -286,8 +261,8 @@ static gboolean check_rule_complete(parser *p)
 {
     const iotfp_activity_rule *rule = p->current;
     if (rule && rule->steps->len == 0) {
-        p->line_no = rule->line;
-        return fail(p, "activity '%s' has no 'step'", rule->activity);
+        p->at.line_no = rule->line;
+        return iotfp_rules_fail(&p->at, "activity '%s' has no 'step'", rule->activity);
     }
     return TRUE;
 }
@@ -295,18 +270,18 @@ static gboolean check_rule_complete(parser *p)
 static gboolean parse_activity(parser *p, gchar **words)
 {
     if (!words[0] || words[1])
-        return fail(p, "'activity' takes one name");
-    if (!valid_name(words[0]))
-        return fail(p, "'%s' is not an activity name (a lowercase letter, then lowercase letters, digits, _ -, "
-                    "at most %u)", words[0], IOTFP_ACTIVITY_NAME_MAX);
+        return iotfp_rules_fail(&p->at, "'activity' takes one name");
+    if (!iotfp_rules_valid_name(words[0], IOTFP_ACTIVITY_NAME_MAX))
+        return iotfp_rules_fail(&p->at, "'%s' is not an activity name (lowercase letters, digits, - _ ., at most %u)",
+                                words[0], IOTFP_ACTIVITY_NAME_MAX);
     if (!check_rule_complete(p))
         return FALSE;
     if (p->room == 0)
-        return fail(p, "more than %u activity rules", IOTFP_ACTIVITY_MAX_RULES);
+        return iotfp_rules_fail(&p->at, "more than %u activity rules", IOTFP_ACTIVITY_MAX_RULES);
     p->room--;
     iotfp_activity_rule *rule = g_new0(iotfp_activity_rule, 1);
     rule->activity = g_strdup(words[0]);
-    rule->line = p->line_no;
+    rule->line = p->at.line_no;
     rule->steps = g_array_new(FALSE, TRUE, sizeof(iotfp_activity_step));
     g_array_set_clear_func(rule->steps, step_clear);
     rule->windows = g_array_new(FALSE, TRUE, sizeof(iotfp_activity_window));
@@ -330,7 +305,7 @@ static gboolean parse_line(gchar **words, gpointer user_data)
         return parse_window(p, IOTFP_WINDOW_QUIET, key, words + 1);
     if (strcmp(key, "time") == 0)
         return parse_time_of_day(p, words + 1);
-    return fail(p, "unknown keyword '%s' (activity, step, seen, quiet, time)", key);
+    return iotfp_rules_fail(&p->at, "unknown keyword '%s' (activity, step, seen, quiet, time)", key);
 }
 
 gboolean iotfp_activity_rules_parse(iotfp_activity_rules *rules, const char *text, gsize len, const char *source,
@@ -338,12 +313,11 @@ gboolean iotfp_activity_rules_parse(iotfp_activity_rules *rules, const char *tex
 {
     static const iotfp_rules_format format = { "iotfp-activities", IOTFP_ACTIVITY_RULES_VERSION, "activity rules" };
     parser p = {
-        .source = source,
+        .at = { source, 0, error },
         .file_rules = g_ptr_array_new_with_free_func(rule_free),
         .room = IOTFP_ACTIVITY_MAX_RULES - rules->rules->len,
-        .error = error,
     };
-    gboolean ok = iotfp_rules_read(&format, text, len, source, &p.line_no, parse_line, &p, error) &&
+    gboolean ok = iotfp_rules_read(&format, text, len, &p.at, parse_line, &p) &&
                   check_rule_complete(&p);
     if (ok) {
         g_ptr_array_set_free_func(p.file_rules, NULL);

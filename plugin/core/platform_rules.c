@@ -106,38 +106,13 @@ gboolean iotfp_glob_match(const char *pattern, const char *text)
 /* ---- parsing ---- */
 
 typedef struct {
-    const char *source;
-    guint line_no;           /* kept current by iotfp_rules_read */
+    iotfp_rules_cursor at;
     GPtrArray *file_rules;   /* rule */
     rule *current;
     guint room;              /* rules this file may still add */
     GPtrArray *new_magic;    /* names not yet in the set */
     const GPtrArray *known_magic;
-    GError **error;
 } parser;
-
-static gboolean fail(parser *p, const char *format, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean fail(parser *p, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    iotfp_error_at(p->error, p->source, p->line_no, format, args);
-    va_end(args);
-    return FALSE;
-}
-
-/* Platform names end up in a display filter string: keep them to words. */
-static gboolean valid_platform(const char *name)
-{
-    gsize len = strlen(name);
-    if (len == 0 || len > IOTFP_PLATFORM_NAME_MAX || !g_ascii_isalnum(name[0]))
-        return FALSE;
-    for (const char *c = name; *c; c++)
-        if (!(g_ascii_islower(*c) || g_ascii_isdigit(*c) || strchr("-_.", *c)))
-            return FALSE;
-    return TRUE;
-}
 
 static gboolean in_array(const GPtrArray *array, const char *name)
 {
@@ -151,20 +126,20 @@ static gboolean check_pattern(parser *p, iotfp_feature_kind kind, const char *pa
 {
     gsize len = strlen(pattern);
     if (len > IOTFP_PLATFORM_PATTERN_MAX)
-        return fail(p, "pattern longer than %u characters", IOTFP_PLATFORM_PATTERN_MAX);
+        return iotfp_rules_fail(&p->at, "pattern longer than %u characters", IOTFP_PLATFORM_PATTERN_MAX);
     switch (kind) {
     case IOTFP_FEATURE_TRANSPORT:
         if (strcmp(pattern, "tcp") != 0 && strcmp(pattern, "udp") != 0)
-            return fail(p, "transport '%s' is neither tcp nor udp", pattern);
+            return iotfp_rules_fail(&p->at, "transport '%s' is neither tcp nor udp", pattern);
         return TRUE;
     case IOTFP_FEATURE_PORT:
         if (!g_ascii_string_to_unsigned(pattern, 10, 0, 65535, NULL, NULL))
-            return fail(p, "port '%s' is not a number from 0 to 65535", pattern);
+            return iotfp_rules_fail(&p->at, "port '%s' is not a number from 0 to 65535", pattern);
         return TRUE;
     case IOTFP_FEATURE_MAGIC:
         for (const char *c = pattern; *c; c++)
             if (!(g_ascii_islower(*c) || g_ascii_isdigit(*c) || strchr("-_.", *c)))
-                return fail(p, "magic '%s' is not a protocol filter name such as miio or tuya", pattern);
+                return iotfp_rules_fail(&p->at, "magic '%s' is not a protocol filter name such as miio or tuya", pattern);
         return TRUE;
     default:
         /* Blanks, '|' and '#' separate words, alternatives and comments;
@@ -176,13 +151,13 @@ static gboolean check_pattern(parser *p, iotfp_feature_kind kind, const char *pa
 static gboolean parse_alternative(parser *p, gchar **words, alternative *out)
 {
     if (!words[0] || !words[1] || words[2])
-        return fail(p, "a condition is a feature kind and a pattern, such as: sni *.meethue.com");
+        return iotfp_rules_fail(&p->at, "a condition is a feature kind and a pattern, such as: sni *.meethue.com");
     iotfp_feature_kind kind;
     if (!iotfp_feature_kind_parse(words[0], &kind)) {
         GString *kinds = g_string_new(NULL);
         for (guint k = 0; k < IOTFP_FEATURE_N_KINDS; k++)
             g_string_append_printf(kinds, "%s%s", k ? ", " : "", iotfp_feature_kind_name(k));
-        fail(p, "unknown feature kind '%s' (%s)", words[0], kinds->str);
+        iotfp_rules_fail(&p->at, "unknown feature kind '%s' (%s)", words[0], kinds->str);
         g_string_free(kinds, TRUE);
         return FALSE;
     }
@@ -199,9 +174,9 @@ static gboolean parse_alternative(parser *p, gchar **words, alternative *out)
 static gboolean parse_condition(parser *p, condition_type type, const char *keyword, gchar **words)
 {
     if (!p->current)
-        return fail(p, "'%s' before any 'platform'", keyword);
+        return iotfp_rules_fail(&p->at, "'%s' before any 'platform'", keyword);
     if (p->current->conditions->len == IOTFP_PLATFORM_RULE_MAX_CONDITIONS)
-        return fail(p, "more than %u conditions in one rule", IOTFP_PLATFORM_RULE_MAX_CONDITIONS);
+        return iotfp_rules_fail(&p->at, "more than %u conditions in one rule", IOTFP_PLATFORM_RULE_MAX_CONDITIONS);
     gboolean any = words[0] && strcmp(words[0], "any") == 0;
     /* Alternatives are the runs of words between '|' words. */
     GPtrArray *runs = g_ptr_array_new_with_free_func(g_free);
@@ -219,11 +194,11 @@ static gboolean parse_condition(parser *p, condition_type type, const char *keyw
     }
     gboolean ok = TRUE;
     if (!any && runs->len > 1)
-        ok = fail(p, "alternatives need 'any': %s any sni NAME | name NAME", keyword);
+        ok = iotfp_rules_fail(&p->at, "alternatives need 'any': %s any sni NAME | name NAME", keyword);
     else if (any && runs->len < 2)
-        ok = fail(p, "'any' needs two or more alternatives separated by '|'");
+        ok = iotfp_rules_fail(&p->at, "'any' needs two or more alternatives separated by '|'");
     else if (runs->len > IOTFP_PLATFORM_CONDITION_MAX_ALTERNATIVES)
-        ok = fail(p, "more than %u alternatives", IOTFP_PLATFORM_CONDITION_MAX_ALTERNATIVES);
+        ok = iotfp_rules_fail(&p->at, "more than %u alternatives", IOTFP_PLATFORM_CONDITION_MAX_ALTERNATIVES);
     condition c = { .type = (guint8)type };
     if (ok) {
         /* Zeroed, so that clearing after a failure frees only what was parsed. */
@@ -250,8 +225,8 @@ static gboolean check_rule_complete(parser *p)
 {
     const rule *r = p->current;
     if (r && r->n_require == 0 && r->n_sufficient == 0) {
-        p->line_no = r->line;
-        return fail(p, "platform '%s' has no 'require' or 'sufficient' condition", r->platform);
+        p->at.line_no = r->line;
+        return iotfp_rules_fail(&p->at, "platform '%s' has no 'require' or 'sufficient' condition", r->platform);
     }
     return TRUE;
 }
@@ -259,19 +234,19 @@ static gboolean check_rule_complete(parser *p)
 static gboolean parse_platform(parser *p, gchar **words)
 {
     if (!words[0] || words[1])
-        return fail(p, "'platform' takes one name");
-    if (!valid_platform(words[0]))
-        return fail(p, "'%s' is not a platform name (lowercase letters, digits, - _ ., at most %u)", words[0],
+        return iotfp_rules_fail(&p->at, "'platform' takes one name");
+    if (!iotfp_rules_valid_name(words[0], IOTFP_PLATFORM_NAME_MAX))
+        return iotfp_rules_fail(&p->at, "'%s' is not a platform name (lowercase letters, digits, - _ ., at most %u)", words[0],
                     IOTFP_PLATFORM_NAME_MAX);
     if (!check_rule_complete(p))
         return FALSE;
     if (p->room == 0)
-        return fail(p, "more than %u rules in all", IOTFP_PLATFORM_RULES_MAX_RULES);
+        return iotfp_rules_fail(&p->at, "more than %u rules in all", IOTFP_PLATFORM_RULES_MAX_RULES);
     p->room--;
     rule *r = g_new0(rule, 1);
     r->platform = g_strdup(words[0]);
     r->none = strcmp(words[0], IOTFP_PLATFORM_NONE) == 0;
-    r->line = p->line_no;
+    r->line = p->at.line_no;
     r->conditions = g_array_new(FALSE, TRUE, sizeof(condition));
     g_array_set_clear_func(r->conditions, condition_clear);
     g_ptr_array_add(p->file_rules, r);
@@ -291,22 +266,21 @@ static gboolean parse_line(gchar **words, gpointer user_data)
         return parse_condition(p, CONDITION_SUFFICIENT, key, words + 1);
     if (strcmp(key, "reject") == 0)
         return parse_condition(p, CONDITION_REJECT, key, words + 1);
-    return fail(p, "unknown keyword '%s' (platform, require, sufficient, reject)", key);
+    return iotfp_rules_fail(&p->at, "unknown keyword '%s' (platform, require, sufficient, reject)", key);
 }
 
 gboolean iotfp_platform_rules_parse(iotfp_platform_rules *rules, const char *text, gsize len, const char *source,
                                     GError **error)
 {
     parser p = {
-        .source = source,
+        .at = { source, 0, error },
         .file_rules = g_ptr_array_new_with_free_func(rule_free),
         .room = IOTFP_PLATFORM_RULES_MAX_RULES - rules->n_rules,
         .new_magic = g_ptr_array_new_with_free_func(g_free),
         .known_magic = rules->magic_names,
-        .error = error,
     };
     static const iotfp_rules_format format = { "iotfp-platforms", IOTFP_PLATFORM_RULES_VERSION, "platform rules" };
-    gboolean ok = iotfp_rules_read(&format, text, len, source, &p.line_no, parse_line, &p, error) &&
+    gboolean ok = iotfp_rules_read(&format, text, len, &p.at, parse_line, &p) &&
                   check_rule_complete(&p);
     if (ok) {
         rules->n_rules += p.file_rules->len;

@@ -2,27 +2,36 @@
 
 #include <string.h>
 
-static gboolean fail(GError **error, const char *source, guint line_no, const char *format, ...) G_GNUC_PRINTF(4, 5);
-
-static gboolean fail(GError **error, const char *source, guint line_no, const char *format, ...)
+gboolean iotfp_rules_fail(const iotfp_rules_cursor *at, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    iotfp_error_at(error, source, line_no, format, args);
+    iotfp_error_at(at->error, at->source, at->line_no, format, args);
     va_end(args);
     return FALSE;
 }
 
+gboolean iotfp_rules_valid_name(const char *name, gsize max)
+{
+    gsize len = strlen(name);
+    if (len == 0 || len > max || !(g_ascii_islower(name[0]) || g_ascii_isdigit(name[0])))
+        return FALSE;
+    for (const char *c = name; *c; c++)
+        if (!(g_ascii_islower(*c) || g_ascii_isdigit(*c) || strchr("-_.", *c)))
+            return FALSE;
+    return TRUE;
+}
+
 /* The words of a line without its comment; NULL after a message when the
  * line holds something that is not printable ASCII outside the comment. */
-static gchar **split_words(gchar *line, const char *source, guint line_no, GError **error)
+static gchar **split_words(gchar *line, const iotfp_rules_cursor *at)
 {
     gchar *hash = strchr(line, '#');
     if (hash)
         *hash = '\0';
     for (const char *c = line; *c; c++)
         if (!g_ascii_isprint(*c) && *c != '\t' && *c != '\r') {
-            fail(error, source, line_no, "unexpected byte 0x%02x outside a comment", (guint8)*c);
+            iotfp_rules_fail(at, "unexpected byte 0x%02x outside a comment", (guint8)*c);
             return NULL;
         }
     /* '|' is a word of its own even when written against a pattern. */
@@ -45,47 +54,46 @@ static gchar **split_words(gchar *line, const char *source, guint line_no, GErro
     return words;
 }
 
-static gboolean check_version(const iotfp_rules_format *format, gchar **words, const char *source, guint line_no,
-                              GError **error)
+static gboolean check_version(const iotfp_rules_format *format, gchar **words, const iotfp_rules_cursor *at)
 {
     guint64 version;
     if (strcmp(words[0], format->format) != 0 || !words[1] || words[2])
-        return fail(error, source, line_no, "not a %s file: the first line must be '%s %u'", format->what,
+        return iotfp_rules_fail(at, "not a %s file: the first line must be '%s %u'", format->what,
                     format->format, format->version);
     if (!g_ascii_string_to_unsigned(words[1], 10, 0, G_MAXUINT, &version, NULL))
-        return fail(error, source, line_no, "version '%s' is not a whole number", words[1]);
+        return iotfp_rules_fail(at, "version '%s' is not a whole number", words[1]);
     if (version != format->version)
-        return fail(error, source, line_no, "version %" G_GUINT64_FORMAT " is not supported (this plugin reads version %u)",
+        return iotfp_rules_fail(at, "version %" G_GUINT64_FORMAT " is not supported (this plugin reads version %u)",
                     version, format->version);
     return TRUE;
 }
 
-gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gsize len, const char *source,
-                          guint *line_no, iotfp_rules_line_fn on_line, gpointer user_data, GError **error)
+gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gsize len, iotfp_rules_cursor *at,
+                          iotfp_rules_line_fn on_line, gpointer user_data)
 {
-    *line_no = 0;
+    at->line_no = 0;
     if (len > IOTFP_RULES_MAX_BYTES)
-        return fail(error, source, 0, "larger than %u bytes", IOTFP_RULES_MAX_BYTES);
+        return iotfp_rules_fail(at, "larger than %u bytes", IOTFP_RULES_MAX_BYTES);
     /* Comments may be UTF-8; NUL bytes and invalid UTF-8 mean a binary file. */
     if (memchr(text, '\0', len) || !g_utf8_validate(text, (gssize)len, NULL))
-        return fail(error, source, 0, "not a text file");
+        return iotfp_rules_fail(at, "not a text file");
     gboolean have_version = FALSE;
     const char *end = text + len;
     for (const char *line = text; line < end;) {
         const char *newline = memchr(line, '\n', (gsize)(end - line));
         const char *line_end = newline ? newline : end;
-        ++*line_no;
+        at->line_no++;
         if ((gsize)(line_end - line) > IOTFP_RULES_MAX_LINE)
-            return fail(error, source, *line_no, "line longer than %u bytes", IOTFP_RULES_MAX_LINE);
+            return iotfp_rules_fail(at, "line longer than %u bytes", IOTFP_RULES_MAX_LINE);
         gchar *copy = g_strndup(line, (gsize)(line_end - line));
-        gchar **words = split_words(copy, source, *line_no, error);
+        gchar **words = split_words(copy, at);
         g_free(copy);
         if (!words)
             return FALSE;
         gboolean ok = TRUE;
         if (words[0]) {
             if (!have_version)
-                ok = check_version(format, words, source, *line_no, error);
+                ok = check_version(format, words, at);
             else
                 ok = on_line(words, user_data);
             have_version = TRUE;
@@ -95,9 +103,10 @@ gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gs
             return FALSE;
         line = line_end + 1;
     }
-    if (!have_version)
-        return fail(error, source, MAX(*line_no, 1), "empty file: the first line must be '%s %u'", format->format,
-                    format->version);
+    if (!have_version) {
+        at->line_no = MAX(at->line_no, 1);
+        return iotfp_rules_fail(at, "empty file: the first line must be '%s %u'", format->format, format->version);
+    }
     return TRUE;
 }
 

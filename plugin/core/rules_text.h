@@ -11,22 +11,39 @@
 #define IOTFP_RULES_MAX_BYTES (1u << 20)
 #define IOTFP_RULES_MAX_LINE 1024 /* bytes, comment included */
 
+/* Where a reader is: messages name the source and the line. */
+typedef struct {
+    const char *source;
+    guint line_no;      /* kept current by iotfp_rules_read */
+    GError **error;
+} iotfp_rules_cursor;
+
+/* Sets the error "SOURCE:LINE: message"; always returns FALSE, to end a
+ * parse step. */
+gboolean iotfp_rules_fail(const iotfp_rules_cursor *at, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
+/* Names that end up in display filter strings (platforms, activities): a
+ * lowercase letter or digit, then lowercase letters, digits, - _ ., at most
+ * max bytes. */
+gboolean iotfp_rules_valid_name(const char *name, gsize max);
+
 typedef struct {
     const char *format;  /* the first word of the first line, e.g. "iotfp-platforms" */
     guint version;       /* the version this reader understands */
     const char *what;    /* for messages: "platform rules" */
 } iotfp_rules_format;
 
-/* Called with the words of each line after the version line that holds any.
- * The line number in *line_no of iotfp_rules_read is current. */
+/* Called with the words of each line after the version line that holds any;
+ * the cursor of iotfp_rules_read is on that line. */
 typedef gboolean (*iotfp_rules_line_fn)(gchar **words, gpointer user_data);
 
 /* Checks the text and the version line, then hands every other non-empty line
- * to on_line, stopping at the first that returns FALSE. *line_no follows the
- * line being read, so that the caller's messages can name it. Errors of its
- * own are "SOURCE:LINE: message" (or "SOURCE: message" about the whole file). */
-gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gsize len, const char *source,
-                          guint *line_no, iotfp_rules_line_fn on_line, gpointer user_data, GError **error);
+ * to on_line, stopping at the first that returns FALSE. at->line_no follows
+ * the line being read, so that the caller's messages can name it. Errors of
+ * its own are "SOURCE:LINE: message" (or "SOURCE: message" about the whole
+ * file). */
+gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gsize len, iotfp_rules_cursor *at,
+                          iotfp_rules_line_fn on_line, gpointer user_data);
 
 /* The whole file, or NULL with an IOTFP_ERROR_IO error naming it. */
 gchar *iotfp_rules_read_file(const char *path, gsize *len, GError **error);

@@ -1,8 +1,9 @@
 """An independent reading of the activity rules (signatures/README.md,
 "Activity rules"), written straight from their definitions with plain
 quadratic scans, for the tshark tests to compute which activities a timeline
-implies; and a parser of `tshark -z iotfp,timeline` output. Only fixed UTC
-offsets are understood as time zones ("UTC", "+08:00")."""
+implies; the event list they start from, as `tshark -2 -T fields` shows it;
+and a parser of `tshark -z iotfp,timeline` output. Only fixed UTC offsets are
+understood as time zones ("UTC", "+08:00")."""
 import fnmatch
 import re
 
@@ -150,3 +151,38 @@ def parse_timeline(stdout):
                             "event": words[4], "privacy": words[5],
                             "activities": [] if words[6] == "-" else words[6].split(",")})
     return result
+
+
+EVENT_FIELDS = ["frame.number", "frame.time_epoch", "iotfp.device", "iotfp.burst", "iotfp.burst.start",
+                "iotfp.device.model", "iotfp.event", "iotfp.event.privacy", "iotfp.activity"]
+
+
+def capture_events(tshark, capture, options):
+    """(events, rows, first and last packet times): the bursts named as events, by their first packet, in
+    timeline order, each with the activities iotfp.activity shows there; rows: every packet's fields."""
+    args = ["-r", capture, "-2", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=\t"]
+    for field in EVENT_FIELDS:
+        args += ["-e", field]
+    rows = [dict(zip(EVENT_FIELDS, line.split("\t"))) for line in tshark.run(args + options).stdout.splitlines()]
+    starts = [r for r in rows if r["iotfp.burst.start"] == r["frame.number"] and r["iotfp.event"] not in ("", "other")]
+    starts.sort(key=lambda r: (float(r["frame.time_epoch"]), int(r["iotfp.burst"])))
+    events = [{"time": float(r["frame.time_epoch"]), "frame": int(r["frame.number"]), "device": r["iotfp.device"],
+               "model": r["iotfp.device.model"], "event": r["iotfp.event"], "privacy": r["iotfp.event.privacy"],
+               "activities": {a for a in r["iotfp.activity"].split(",") if a}} for r in starts]
+    times = [float(r["frame.time_epoch"]) for r in rows]
+    return events, rows, min(times), max(times)
+
+
+def check_activities(expect, label, rules_text, timeline, events, start, end, zone):
+    """Expects the timeline's activities and iotfp.activity to be those the rules imply; returns those."""
+    implied = {(events[i]["frame"], activity)
+               for i, activity in infer(parse_rules(rules_text), events, start, end, zone)}
+    reported = {(a["frame"], a["activity"]) for a in timeline["activities"]}
+    on_packets = {(e["frame"], a) for e in events for a in e["activities"]}
+    in_rows = {(r["frame"], a) for rows in timeline["devices"].values() for r in rows for a in r["activities"]}
+    expect(reported == implied, "%s: timeline only %s, implied only %s"
+           % (label, sorted(reported - implied), sorted(implied - reported)))
+    expect(on_packets == implied, "%s: iotfp.activity only %s, implied only %s"
+           % (label, sorted(on_packets - implied), sorted(implied - on_packets)))
+    expect(in_rows == reported, "%s: the device rows and the activity list disagree" % label)
+    return implied

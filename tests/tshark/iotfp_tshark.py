@@ -90,6 +90,17 @@ class Tshark:
         os.chmod(path, 0o755)
         return path
 
+    def install_data(self, paths):
+        """Copies knowledge files (signatures, rules) to where `make install` puts them for a user,
+        iotfp/signatures under XDG_DATA_HOME; returns that folder."""
+        folder = self.private_dir(".local/share/iotfp/signatures")
+        for parent in (".local", ".local/share", ".local/share/iotfp"):
+            os.chmod(os.path.join(self.home, parent), 0o755)
+        for path in paths:
+            shutil.copy(path, folder)
+            os.chmod(os.path.join(folder, os.path.basename(path)), 0o644)
+        return folder
+
     def run(self, args, check=True, check_plugin=True, extra_env=None, timeout=TSHARK_TIMEOUT_S):
         """extra_env: variables added to tshark's environment for this run only."""
         try:

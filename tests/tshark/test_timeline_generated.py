@@ -5,7 +5,6 @@ events -T fields shows. A broken rules file is reported with its name and
 line, and the bundled rules stay in force; so does the zone after a bad time
 zone."""
 import os
-import shutil
 import sys
 import tempfile
 
@@ -13,7 +12,7 @@ import activity_reference
 import iotfp_tshark
 from test_events_generated import write_signatures
 
-REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+BUNDLED_RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "signatures", "activities.rules")
 USER_RULES = """iotfp-activities 1
 # Someone came in: the door unlocked, then movement within 2 minutes.
 activity arriving
@@ -32,8 +31,6 @@ quiet before 100s event:motion
 seen before 5m privacy:door
 """
 BROKEN_RULES = "iotfp-activities 1\nactivity leaving\nstep any within 5m\n"
-FIELDS = ["frame.number", "frame.time_epoch", "iotfp.device", "iotfp.burst", "iotfp.burst.start",
-          "iotfp.device.model", "iotfp.event", "iotfp.event.privacy", "iotfp.activity"]
 failures = []
 
 
@@ -50,43 +47,9 @@ def write(folder, name, text):
     return path
 
 
-def install_bundled_rules(tshark):
-    folder = tshark.private_dir(".local/share/iotfp/signatures")
-    for parent in (".local", ".local/share", ".local/share/iotfp"):
-        os.chmod(os.path.join(tshark.home, parent), 0o755)
-    shutil.copy(os.path.join(REPO, "signatures", "activities.rules"), folder)
-    os.chmod(os.path.join(folder, "activities.rules"), 0o644)
-    return os.path.join(folder, "activities.rules")
-
-
-def events_of(tshark, capture, options):
-    args = ["-r", capture, "-2", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=\t"]
-    for field in FIELDS:
-        args += ["-e", field]
-    rows = [dict(zip(FIELDS, line.split("\t"))) for line in tshark.run(args + options).stdout.splitlines()]
-    starts = [r for r in rows if r["iotfp.burst.start"] == r["frame.number"] and r["iotfp.event"] not in ("", "other")]
-    starts.sort(key=lambda r: (float(r["frame.time_epoch"]), int(r["iotfp.burst"])))
-    events = [{"time": float(r["frame.time_epoch"]), "frame": int(r["frame.number"]), "device": r["iotfp.device"],
-               "model": r["iotfp.device.model"], "event": r["iotfp.event"], "privacy": r["iotfp.event.privacy"],
-               "activities": {a for a in r["iotfp.activity"].split(",") if a}} for r in starts]
-    times = [float(r["frame.time_epoch"]) for r in rows]
-    return events, min(times), max(times)
-
-
-def check_activities(label, rules_text, timeline, events, start, end):
-    implied = {(events[i]["frame"], activity)
-               for i, activity in activity_reference.infer(activity_reference.parse_rules(rules_text), events,
-                                                           start, end, "UTC")}
-    reported = {(a["frame"], a["activity"]) for a in timeline["activities"]}
-    on_packets = {(e["frame"], a) for e in events for a in e["activities"]}
-    expect(reported == implied, "%s: timeline %s, implied %s" % (label, sorted(reported), sorted(implied)))
-    expect(on_packets == implied, "%s: iotfp.activity %s, implied %s" % (label, sorted(on_packets), sorted(implied)))
-    return implied
-
-
 def main():
     tshark = iotfp_tshark.Tshark()
-    bundled = install_bundled_rules(tshark)
+    bundled = os.path.join(tshark.install_data([BUNDLED_RULES]), "activities.rules")
     folder = tshark.private_dir("signatures")
     with tempfile.TemporaryDirectory() as work:
         _, learn_truth, _ = iotfp_tshark.generate("demo", work, seed=1)
@@ -105,10 +68,11 @@ def main():
     proc = tshark.run(["-r", capture, "-q", "-z", "iotfp,timeline"] + user_options)
     timeline = activity_reference.parse_timeline(proc.stdout)
     expect("Activity rules: %s (3 rules)" % user in timeline["header"], "header: %r" % timeline["header"])
-    events, start, end = events_of(tshark, capture, user_options)
+    events, _, start, end = activity_reference.capture_events(tshark, capture, user_options)
     expect(sum(len(rows) for rows in timeline["devices"].values()) == len(events),
            "the timeline lists %d events, -T fields %d" % (sum(map(len, timeline["devices"].values())), len(events)))
-    implied = check_activities("user rules", USER_RULES, timeline, events, start, end)
+    implied = activity_reference.check_activities(expect, "user rules", USER_RULES, timeline, events, start, end,
+                                                  "UTC")
     expect({a for _, a in implied} == {"arriving", "plug_rest", "moving_again"},
            "every user rule should fire on the demo home: %s" % sorted(implied))
 
@@ -119,13 +83,13 @@ def main():
            "a broken rules file should be reported with file and line: %r" % proc.stderr)
     expect("'Mars/Olympus' is not a time zone" in proc.stderr, "a bad time zone should be reported: %r" % proc.stderr)
     timeline = activity_reference.parse_timeline(proc.stdout)
-    with open(os.path.join(REPO, "signatures", "activities.rules")) as f:
+    with open(BUNDLED_RULES) as f:
         bundled_text = f.read()
     n_bundled = len(activity_reference.parse_rules(bundled_text))
     expect("Activity rules: %s (%d rules); home time zone: UTC" % (bundled, n_bundled) in timeline["header"],
            "after a broken file the bundled rules and UTC should be in force: %r" % timeline["header"])
-    events, start, end = events_of(tshark, capture, broken_options)
-    check_activities("bundled rules", bundled_text, timeline, events, start, end)
+    events, _, start, end = activity_reference.capture_events(tshark, capture, broken_options)
+    activity_reference.check_activities(expect, "bundled rules", bundled_text, timeline, events, start, end, "UTC")
 
     for failure in failures:
         print("FAIL:", failure)

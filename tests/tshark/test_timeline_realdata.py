@@ -6,18 +6,16 @@ activity_reference.py from that event list. The bundled signatures and
 activities.rules are found where `make install` puts them for a user."""
 import glob
 import os
-import shutil
 import sys
 
 import activity_reference
 import iotfp_tshark
 
 REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+BUNDLED_RULES = os.path.join(REPO, "signatures", "activities.rules")
 # The IoTEvent devices are models sold in China (JD, Huawei HiLink, Tuya...);
 # the test holds for any zone, since the expectation uses the same one.
 ZONE = "+08:00"
-FIELDS = ["frame.number", "frame.time_epoch", "iotfp.device", "iotfp.burst", "iotfp.burst.start",
-          "iotfp.device.model", "iotfp.event", "iotfp.event.privacy", "iotfp.activity"]
 failures = []
 
 
@@ -26,32 +24,20 @@ def expect(condition, message):
         failures.append(message)
 
 
-def install_knowledge(tshark):
-    folder = tshark.private_dir(".local/share/iotfp/signatures")
-    for parent in (".local", ".local/share", ".local/share/iotfp"):
-        os.chmod(os.path.join(tshark.home, parent), 0o755)
-    for path in glob.glob(os.path.join(REPO, "signatures", "*.sig")) + [os.path.join(REPO, "signatures",
-                                                                                      "activities.rules")]:
-        shutil.copy(path, folder)
-        os.chmod(os.path.join(folder, os.path.basename(path)), 0o644)
-    return os.path.join(folder, "activities.rules")
-
-
-def field_rows(tshark, capture, options):
-    args = ["-r", capture, "-2", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=\t"]
-    for field in FIELDS:
-        args += ["-e", field]
-    out = tshark.run(args + options).stdout
-    return [dict(zip(FIELDS, line.split("\t"))) for line in out.splitlines()]
+def labelled_devices(iotevent):
+    devices = set()
+    for labels in glob.glob(os.path.join(iotevent, "*.labels.csv")):
+        with open(labels) as f:
+            devices |= {line.split(",")[1] for line in f.read().splitlines()[1:] if line}
+    return devices
 
 
 def main():
     iotevent = iotfp_tshark.shared_data("iotevent")
-    captures = sorted(glob.glob(os.path.join(iotevent, "*.pcap")))
     tshark = iotfp_tshark.Tshark()
-    bundled = install_knowledge(tshark)
+    folder = tshark.install_data(glob.glob(os.path.join(REPO, "signatures", "*.sig")) + [BUNDLED_RULES])
     merged = os.path.join(tshark.private_dir("merged"), "iotevent-merged.pcap")
-    iotfp_tshark.run_tool(["mergecap", "-w", merged] + captures)
+    iotfp_tshark.run_tool(["mergecap", "-w", merged] + sorted(glob.glob(os.path.join(iotevent, "*.pcap"))))
     os.chmod(merged, 0o644)
     options = ["-o", "iotfp.activity_time_zone:" + ZONE]
 
@@ -59,26 +45,16 @@ def main():
     two_pass = tshark.run(["-r", merged, "-2", "-q", "-z", "iotfp,timeline"] + options).stdout
     expect(one_pass == two_pass, "the timeline differs between one pass and -2")
     timeline = activity_reference.parse_timeline(one_pass)
-    expect(bundled in timeline["header"] and ZONE in timeline["header"],
+    expect(os.path.join(folder, "activities.rules") in timeline["header"] and ZONE in timeline["header"],
            "the timeline should use the installed bundled rules in %s: %r" % (ZONE, timeline["header"]))
-
-    rows = field_rows(tshark, merged, options)
-    times = [float(r["frame.time_epoch"]) for r in rows]
-    starts = [r for r in rows if r["iotfp.burst.start"] == r["frame.number"] and r["iotfp.event"] not in ("", "other")]
-    starts.sort(key=lambda r: (float(r["frame.time_epoch"]), int(r["iotfp.burst"])))
-    events = [{"time": float(r["frame.time_epoch"]), "frame": int(r["frame.number"]), "device": r["iotfp.device"],
-               "model": r["iotfp.device.model"], "event": r["iotfp.event"], "privacy": r["iotfp.event.privacy"]}
-              for r in starts]
+    events, rows, start, end = activity_reference.capture_events(tshark, merged, options)
 
     # Every device with labels has events, and the timeline lists exactly the
     # events -T fields shows, per device in time order.
-    labelled = set()
-    for labels in glob.glob(os.path.join(iotevent, "*.labels.csv")):
-        with open(labels) as f:
-            labelled |= {line.split(",")[1] for line in f.read().splitlines()[1:] if line}
     by_device = {}
     for e in events:
         by_device.setdefault(e["device"], []).append(e)
+    labelled = labelled_devices(iotevent)
     expect(set(by_device) == labelled == set(timeline["devices"]),
            "devices: labelled %s, with events %s, in the timeline %s"
            % (sorted(labelled), sorted(by_device), sorted(timeline["devices"])))
@@ -93,20 +69,11 @@ def main():
                    "%s frame %d: timeline %s, fields %s" % (device, r["frame"], r, e))
 
     # The activities the bundled rules imply, from the event list alone.
-    with open(os.path.join(REPO, "signatures", "activities.rules")) as f:
-        rules = activity_reference.parse_rules(f.read())
-    implied = {(events[i]["frame"], activity)
-               for i, activity in activity_reference.infer(rules, events, min(times), max(times), ZONE)}
-    reported = {(a["frame"], a["activity"]) for a in timeline["activities"]}
-    in_rows = {(r["frame"], a) for rs in timeline["devices"].values() for r in rs for a in r["activities"]}
-    on_packets = {(int(r["frame.number"]), a) for r in starts for a in r["iotfp.activity"].split(",") if a}
+    with open(BUNDLED_RULES) as f:
+        implied = activity_reference.check_activities(expect, "bundled rules", f.read(), timeline, events, start,
+                                                      end, ZONE)
     expect(implied, "the bundled rules imply no activity on the merged capture")
-    expect(reported == implied, "activities: timeline %s, implied by the rules %s"
-           % (sorted(reported - implied), sorted(implied - reported)))
-    expect(in_rows == reported, "the device rows and the activity list disagree")
-    expect(on_packets == reported, "iotfp.activity on the bursts' first packets: %s, timeline %s"
-           % (sorted(on_packets - reported), sorted(reported - on_packets)))
-    expect(all(r["iotfp.activity"] == "" for r in rows if not r["iotfp.event"] or r["iotfp.event"] == "other"),
+    expect(all(r["iotfp.activity"] == "" for r in rows if r["iotfp.event"] in ("", "other")),
            "iotfp.activity on a packet whose burst is no event")
 
     counts = {}

@@ -148,10 +148,10 @@ static void test_bundled_rules_load(void)
     for (gsize i = 0; i < G_N_ELEMENTS(wanted); i++)
         g_assert_true(g_hash_table_contains(names, wanted[i]));
     g_hash_table_destroy(names);
-    iotfp_activity_rules_free(rules);
-    g_assert_false(iotfp_activity_rules_load(iotfp_activity_rules_new(), "/nonexistent/activities.rules", &error));
+    g_assert_false(iotfp_activity_rules_load(rules, "/nonexistent/activities.rules", &error));
     g_assert_error(error, IOTFP_ERROR, IOTFP_ERROR_IO);
     g_error_free(error);
+    iotfp_activity_rules_free(rules);
 }
 
 /* Patterns: fields, globs, alternatives, missing values read as "". */
