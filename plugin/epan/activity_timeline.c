@@ -9,8 +9,9 @@
  * Events are burst-level results, complete only when the burst is: the
  * timeline needs the whole first pass, so it is built once, on the first
  * request after it (a visited packet in tshark -2 or the GUI, or a tap's
- * draw). A single tshark pass has no visited packets, so iotfp.activity never
- * shows there; -z iotfp,timeline prints the whole timeline either way.
+ * draw), and again only if the first pass went on since (a live capture). A
+ * single tshark pass has no visited packets, so iotfp.activity never shows
+ * there; -z iotfp,timeline prints the whole timeline either way.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -31,6 +32,8 @@ static GTimeZone *home_zone;
 static char *home_zone_name;
 
 static gint64 first_frame_ns = G_MAXINT64, last_frame_ns = G_MININT64;
+static guint64 frames_seen;           /* by the first pass so far */
+static guint64 frames_in_timeline;    /* when the timeline was built */
 static iotfp_timeline *timeline;
 static GStringChunk *timeline_strings;
 static GHashTable *first_activity_of_burst; /* burst id -> 1 + index of its first activity */
@@ -145,6 +148,7 @@ void iotfp_timeline_note_frame_time(gint64 time_ns)
 {
     first_frame_ns = MIN(first_frame_ns, time_ns);
     last_frame_ns = MAX(last_frame_ns, time_ns);
+    frames_seen++;
 }
 
 static gint by_time_then_burst(gconstpointer a, gconstpointer b)
@@ -180,8 +184,13 @@ static GArray *collect_events(const iotfp_analysis *analysis, GStringChunk *stri
 
 const iotfp_timeline *iotfp_timeline_get(const iotfp_analysis *analysis)
 {
+    /* The first pass went on since (a live capture, a packet opened while
+     * the file loads): the events are no longer all there. */
+    if (timeline && frames_in_timeline != frames_seen)
+        drop_timeline();
     if (timeline || !analysis)
         return timeline;
+    frames_in_timeline = frames_seen;
     if (!rules)
         iotfp_activity_apply_prefs();
     timeline_strings = g_string_chunk_new(1024);
@@ -228,5 +237,6 @@ void iotfp_timeline_clear(void)
 {
     first_frame_ns = G_MAXINT64;
     last_frame_ns = G_MININT64;
+    frames_seen = 0;
     drop_timeline();
 }

@@ -38,8 +38,10 @@ void iotfp_timeline_note_frame_time(gint64 time_ns);
 
 /* The capture's timeline, built on the first call after the first pass from
  * every burst of the analysis (classified through the detector's per-burst
- * cache). Results known at a burst's end need the whole first pass: call it
- * from a later pass (tshark -2, the GUI) or from a tap's draw. */
+ * cache), and built again when the first pass has seen more frames since.
+ * Results known at a burst's end need the whole first pass: call it from a
+ * later pass (tshark -2, the GUI) or from a tap's draw. The timeline stays
+ * valid until the next call. */
 const iotfp_timeline *iotfp_timeline_get(const iotfp_analysis *analysis);
 
 /* The activities whose trigger is this burst: the index of the first in

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "detector.h"
+#include "median.h"
 
 #define EVENTS 8
 #define SAMPLES_PER_EVENT 12
@@ -44,12 +45,6 @@ static iotfp_signature *synthetic_signature(GRand *rand, guint index, guint port
         }
     }
     return sig;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 int main(void)
@@ -88,8 +83,7 @@ int main(void)
             per_run[run] = (double)(g_get_monotonic_time() - start) / BURSTS;
             iotfp_detector_free(detector);
         }
-        qsort(per_run, RUNS, sizeof per_run[0], compare_doubles);
-        printf("%10u  %10u  %13u  %.2f\n", loaded[l], 1u, EVENTS * SAMPLES_PER_EVENT + OTHER_SAMPLES, per_run[RUNS / 2]);
+        printf("%10u  %10u  %13u  %.2f\n", loaded[l], 1u, EVENTS * SAMPLES_PER_EVENT + OTHER_SAMPLES, median(per_run, RUNS));
         for (guint b = 0; b < BURSTS; b++)
             iotfp_burst_free(bursts[b]);
         g_free(bursts);

@@ -7,17 +7,12 @@
 #include <stdlib.h>
 
 #include "decompose.h"
+#include "median.h"
 
 #define ACTIONS 20
 #define MAX_ACTIONS_PER_COMMAND 10
 #define COMMANDS 2000
 #define RUNS 5
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(void)
 {
@@ -62,10 +57,9 @@ int main(void)
             }
             per_run[run] = (double)(g_get_monotonic_time() - start) / COMMANDS;
         }
-        qsort(per_run, RUNS, sizeof per_run[0], compare_doubles);
         iotfp_collision_stats stats;
         iotfp_decompose_collisions(&model, &stats);
-        printf("%-10s  %41.2f  %15.1f  %8.1f%%  %5.1f%%  %10.2g\n", rules[r].name, per_run[RUNS / 2],
+        printf("%-10s  %41.2f  %15.1f  %8.1f%%  %5.1f%%  %10.2g\n", rules[r].name, median(per_run, RUNS),
                (double)candidates / COMMANDS, 100.0 * ambiguous / COMMANDS, 100.0 * capped / COMMANDS,
                stats.recoverable_share);
         g_free(observed);
