@@ -77,6 +77,13 @@ const iotfp_analysis *iotfp_current_analysis(void)
     return analysis;
 }
 
+const iotfp_detection *iotfp_burst_detection(const iotfp_conv *conv, const iotfp_burst *burst)
+{
+    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
+                               iotfp_conv_features_platform(conv->features) };
+    return iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
+}
+
 static void apply_prefs(void)
 {
     GError *error = NULL;
@@ -169,10 +176,7 @@ static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
     /* Classifying costs a nearest-neighbour search: only when someone looks. */
     if (!privacy_expert && !any_referenced(tree, event_fields, G_N_ELEMENTS(event_fields)))
         return;
-    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
-                               iotfp_conv_features_platform(conv->features) };
-    const iotfp_detection *detection =
-        iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
+    const iotfp_detection *detection = iotfp_burst_detection(conv, burst);
     if (!detection)
         return;
     proto_item *item;
@@ -256,7 +260,10 @@ static int dissect_iotfp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         return 0;
     if (tree)
         add_tree(tree, pinfo, tvb, record);
-    tap_queue_packet(iotfp_tap, pinfo, record);
+    iotfp_tap_info *tap_info = wmem_new(pinfo->pool, iotfp_tap_info);
+    tap_info->conv = iotfp_analysis_conv(analysis, record->conv_id);
+    tap_info->burst = iotfp_analysis_burst(analysis, record->burst_id);
+    tap_queue_packet(iotfp_tap, pinfo, tap_info);
     return tvb_captured_length(tvb);
 }
 

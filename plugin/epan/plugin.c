@@ -21,6 +21,7 @@ static const proto_plugin protocols[] = {
 
 static const tap_plugin taps[] = {
     { register_tap_iotfp_bursts },
+    { register_stats_tree_iotfp },
 };
 
 void plugin_register(void)

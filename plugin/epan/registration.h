@@ -13,5 +13,6 @@ void proto_register_tuya(void);
 void proto_reg_handoff_tuya(void);
 
 void register_tap_iotfp_bursts(void);
+void register_stats_tree_iotfp(void);
 
 #endif
