@@ -13,7 +13,7 @@ DATA_DIR_USER   := $(HOME)/.local/share/iotfp
 BUILD_FUZZ   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build install demo check test test-sanitize fuzz bench clean
+.PHONY: all deps build install install-profile demo check test test-sanitize fuzz bench clean screenshots
 
 all: build
 
@@ -44,7 +44,26 @@ else
 	@echo "Installed $(PLUGIN_DIR_USER)/iotfp.so and signatures in $(DATA_DIR_USER)/signatures"
 endif
 
-demo: install
+# The "IoT Fingerprint" configuration profile, where this user's Wireshark
+# reads profiles (the same rule as Wireshark's: WIRESHARK_CONFIG_DIR, else the
+# XDG folder if it exists, else a legacy ~/.wireshark). Root's Wireshark reads
+# root's own. A file the user changed is kept as FILE.~N~ beside the new one;
+# the window layout (recent) is never replaced.
+PROFILE_NAME := IoT Fingerprint
+install-profile:
+	@conf="$${XDG_CONFIG_HOME:-$$HOME/.config}/wireshark"; \
+	if [ -n "$$WIRESHARK_CONFIG_DIR" ]; then conf="$$WIRESHARK_CONFIG_DIR"; \
+	elif [ ! -d "$$conf" ] && [ -d "$$HOME/.wireshark" ]; then conf="$$HOME/.wireshark"; fi; \
+	dest="$$conf/profiles/$(PROFILE_NAME)"; mkdir -p "$$dest"; \
+	for file in "profiles/$(PROFILE_NAME)"/*; do \
+	    target="$$dest/$${file##*/}"; \
+	    if [ ! -e "$$target" ]; then cp "$$file" "$$target"; \
+	    elif [ "$${file##*/}" != recent ] && ! cmp -s "$$file" "$$target"; then \
+	        cp --backup=numbered "$$file" "$$target" && echo "Updated $$target (your version kept beside it)"; fi; \
+	done; \
+	echo "Installed the Wireshark profile \"$(PROFILE_NAME)\" in $$dest (wireshark -C \"$(PROFILE_NAME)\")"
+
+demo: install install-profile
 	mkdir -p $(DEMO_DIR)
 	$(BUILD)/plugin/tools/iotfp-gen --scenario demo --seed 1 --pcap $(DEMO_DIR)/home.pcap \
 	    --truth $(DEMO_DIR)/home.truth.csv --labels $(DEMO_DIR)/home.labels.csv
