@@ -72,6 +72,16 @@ demo: install install-profile
 
 check: test test-sanitize
 
+# The README's screenshots: the real Wireshark GUI under Xvfb, with the profile
+# on the demo home and the freshly built plugin (screenshots/take.py). Its
+# packages are only needed here, so not in DEB_PACKAGES.
+SCREENSHOT_PACKAGES := wireshark-qt xvfb xauth imagemagick xdotool
+screenshots: build
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(SCREENSHOT_PACKAGES)"
+	IOTFP_PLUGIN=$(BUILD)/plugin/epan/iotfp.so IOTFP_GEN=$(BUILD)/plugin/tools/iotfp-gen \
+	IOTFP_GLOBAL_PLUGIN_DIR=$$(pkg-config --variable=plugindir wireshark) \
+	    xvfb-run -a -s "-ac -screen 0 1280x900x24" python3 screenshots/take.py
+
 test: build
 	cd $(BUILD) && ctest --output-on-failure
 
