@@ -97,11 +97,9 @@ static tap_packet_status platforms_packet(stats_tree *st, packet_info *pinfo, ep
 #define DEVICES_NODE "Bursts by device"
 #define DEVICE_EVENTS_NODE "events"
 
-static int devices_node = -1;
-
 static void devices_init(stats_tree *st)
 {
-    devices_node = stats_tree_create_node(st, DEVICES_NODE, 0, STAT_DT_INT, TRUE);
+    stats_tree_create_node(st, DEVICES_NODE, 0, STAT_DT_INT, TRUE);
 }
 
 static tap_packet_status devices_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -111,7 +109,7 @@ static tap_packet_status devices_packet(stats_tree *st, packet_info *pinfo, epan
     if (!starts_burst(pinfo, info))
         return TAP_PACKET_DONT_REDRAW;
     char device_text[IOTFP_ADDR_STRLEN];
-    tick_stat_node(st, DEVICES_NODE, 0, TRUE);
+    int devices_node = tick_stat_node(st, DEVICES_NODE, 0, TRUE);
     int device_node = tick_stat_node(st, device_name(info->conv, device_text), devices_node, TRUE);
     char *platform = g_strconcat("platform ", platform_name(info->conv), NULL);
     tick_stat_node(st, platform, device_node, FALSE);
@@ -132,25 +130,28 @@ static tap_packet_status devices_packet(stats_tree *st, packet_info *pinfo, epan
 
 #define EVENTS_NODE "Events by device (min, max: first, last ms)"
 
-static int events_node = -1;
-
 static void events_init(stats_tree *st)
 {
-    events_node = stats_tree_create_node(st, EVENTS_NODE, 0, STAT_DT_INT, TRUE);
+    stats_tree_create_node(st, EVENTS_NODE, 0, STAT_DT_INT, TRUE);
+}
+
+/* The detection of the burst this packet opens; NULL on other packets, so
+ * that each burst counts once. */
+static const iotfp_detection *opened_burst_detection(const packet_info *pinfo, const iotfp_tap_info *info)
+{
+    return starts_burst(pinfo, info) ? iotfp_burst_detection(info->conv, info->burst) : NULL;
 }
 
 static tap_packet_status events_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
                                        const void *data, tap_flags_t flags _U_)
 {
     const iotfp_tap_info *info = data;
-    if (!starts_burst(pinfo, info))
-        return TAP_PACKET_DONT_REDRAW;
-    const iotfp_detection *detection = iotfp_burst_detection(info->conv, info->burst);
+    const iotfp_detection *detection = opened_burst_detection(pinfo, info);
     if (!detection || !detection->event)
         return TAP_PACKET_DONT_REDRAW;
     gint ms = relative_ms(pinfo);
     char device_text[IOTFP_ADDR_STRLEN];
-    avg_stat_node_add_value_int(st, EVENTS_NODE, 0, TRUE, ms);
+    int events_node = avg_stat_node_add_value_int(st, EVENTS_NODE, 0, TRUE, ms);
     int device_node = avg_stat_node_add_value_int(st, device_name(info->conv, device_text), events_node, TRUE, ms);
     avg_stat_node_add_value_int(st, detection->event->name, device_node, FALSE, ms);
     return TAP_PACKET_REDRAW;
