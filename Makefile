@@ -13,7 +13,7 @@ DATA_DIR_USER   := $(HOME)/.local/share/iotfp
 BUILD_FUZZ   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build install demo check test test-sanitize fuzz bench clean
+.PHONY: all deps build install install-profile demo check test test-sanitize fuzz bench clean screenshots
 
 all: build
 
@@ -44,7 +44,26 @@ else
 	@echo "Installed $(PLUGIN_DIR_USER)/iotfp.so and signatures in $(DATA_DIR_USER)/signatures"
 endif
 
-demo: install
+# The "IoT Fingerprint" configuration profile, where this user's Wireshark
+# reads profiles (the same rule as Wireshark's: WIRESHARK_CONFIG_DIR, else the
+# XDG folder if it exists, else a legacy ~/.wireshark). Root's Wireshark reads
+# root's own. A file the user changed is kept as FILE.~N~ beside the new one;
+# the window layout (recent) is never replaced.
+PROFILE_NAME := IoT Fingerprint
+install-profile:
+	@conf="$${XDG_CONFIG_HOME:-$$HOME/.config}/wireshark"; \
+	if [ -n "$$WIRESHARK_CONFIG_DIR" ]; then conf="$$WIRESHARK_CONFIG_DIR"; \
+	elif [ ! -d "$$conf" ] && [ -d "$$HOME/.wireshark" ]; then conf="$$HOME/.wireshark"; fi; \
+	dest="$$conf/profiles/$(PROFILE_NAME)"; mkdir -p "$$dest"; \
+	for file in "profiles/$(PROFILE_NAME)"/*; do \
+	    target="$$dest/$${file##*/}"; \
+	    if [ ! -e "$$target" ]; then cp "$$file" "$$target"; \
+	    elif [ "$${file##*/}" != recent ] && ! cmp -s "$$file" "$$target"; then \
+	        cp --backup=numbered "$$file" "$$target" && echo "Updated $$target (your version kept beside it)"; fi; \
+	done; \
+	echo "Installed the Wireshark profile \"$(PROFILE_NAME)\" in $$dest (wireshark -C \"$(PROFILE_NAME)\")"
+
+demo: install install-profile
 	mkdir -p $(DEMO_DIR)
 	$(BUILD)/plugin/tools/iotfp-gen --scenario demo --seed 1 --pcap $(DEMO_DIR)/home.pcap \
 	    --truth $(DEMO_DIR)/home.truth.csv --labels $(DEMO_DIR)/home.labels.csv
@@ -52,6 +71,16 @@ demo: install
 	tshark -r $(DEMO_DIR)/home.pcap -q -z iotfp,bursts
 
 check: test test-sanitize
+
+# The README's screenshots: the real Wireshark GUI under Xvfb, with the profile
+# on the demo home and the freshly built plugin (screenshots/take.py). Its
+# packages are only needed here, so not in DEB_PACKAGES.
+SCREENSHOT_PACKAGES := wireshark-qt xvfb xauth imagemagick xdotool
+screenshots: build
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(SCREENSHOT_PACKAGES)"
+	IOTFP_PLUGIN=$(BUILD)/plugin/epan/iotfp.so IOTFP_GEN=$(BUILD)/plugin/tools/iotfp-gen \
+	IOTFP_GLOBAL_PLUGIN_DIR=$$(pkg-config --variable=plugindir wireshark) \
+	    xvfb-run -a -s "-ac -screen 0 1280x900x24" python3 screenshots/take.py
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure

@@ -165,7 +165,7 @@ static GArray *collect_events(const iotfp_analysis *analysis, GStringChunk *stri
     for (guint32 id = 1; id <= iotfp_analysis_n_bursts(analysis); id++) {
         const iotfp_burst *burst = iotfp_analysis_burst(analysis, id);
         const iotfp_conv *conv = iotfp_analysis_conv(analysis, burst->conv_id);
-        const iotfp_detection *detection = iotfp_classify_burst(conv, burst);
+        const iotfp_detection *detection = iotfp_burst_detection(conv, burst);
         if (!detection || !detection->event)
             continue;
         char device[IOTFP_ADDR_STRLEN];

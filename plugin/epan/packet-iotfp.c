@@ -80,6 +80,13 @@ const iotfp_analysis *iotfp_current_analysis(void)
     return analysis;
 }
 
+const iotfp_detection *iotfp_burst_detection(const iotfp_conv *conv, const iotfp_burst *burst)
+{
+    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
+                               iotfp_conv_features_platform(conv->features) };
+    return iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
+}
+
 static void apply_prefs(void)
 {
     GError *error = NULL;
@@ -163,13 +170,6 @@ static gboolean any_referenced(proto_tree *tree, const int *fields, gsize n)
     return FALSE;
 }
 
-const iotfp_detection *iotfp_classify_burst(const iotfp_conv *conv, const iotfp_burst *burst)
-{
-    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
-                               iotfp_conv_features_platform(conv->features) };
-    return iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
-}
-
 /* The event is a burst-level result: complete once the burst is (tshark -2,
  * the GUI); in a single pass, the event of the burst so far. */
 static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const iotfp_conv *conv,
@@ -181,7 +181,7 @@ static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
     /* Classifying costs a nearest-neighbour search: only when someone looks. */
     if (!privacy_expert && !any_referenced(tree, event_fields, G_N_ELEMENTS(event_fields)))
         return;
-    const iotfp_detection *detection = iotfp_classify_burst(conv, burst);
+    const iotfp_detection *detection = iotfp_burst_detection(conv, burst);
     if (!detection)
         return;
     proto_item *item;
@@ -291,7 +291,10 @@ static int dissect_iotfp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         return 0;
     if (tree)
         add_tree(tree, pinfo, tvb, record);
-    tap_queue_packet(iotfp_tap, pinfo, record);
+    iotfp_tap_info *tap_info = wmem_new(pinfo->pool, iotfp_tap_info);
+    tap_info->conv = iotfp_analysis_conv(analysis, record->conv_id);
+    tap_info->burst = iotfp_analysis_burst(analysis, record->burst_id);
+    tap_queue_packet(iotfp_tap, pinfo, tap_info);
     return tvb_captured_length(tvb);
 }
 

@@ -7,13 +7,20 @@
 
 #define IOTFP_TAP_NAME "iotfp"
 
+/* What the iotfp tap hands its listeners for every analysed packet. The
+ * pointers are valid while the listener runs. */
+typedef struct {
+    const iotfp_conv *conv;
+    const iotfp_burst *burst; /* NULL when the packet is in no burst */
+} iotfp_tap_info;
+
 /* The analysis of the capture being dissected; NULL between files. Taps read
  * it when drawing, after every packet they saw was dissected. */
 const iotfp_analysis *iotfp_current_analysis(void);
 
-/* The event of a burst of the current capture, through the detector's
- * per-burst cache (complete once the burst is); NULL when no signature is a
- * candidate for the conversation. */
-const iotfp_detection *iotfp_classify_burst(const iotfp_conv *conv, const iotfp_burst *burst);
+/* The event the burst stands for, as the packet tree shows it: complete once
+ * the burst is, the burst so far in a single pass. Cached per burst by the
+ * detector. NULL when no signature is a candidate for the conversation. */
+const iotfp_detection *iotfp_burst_detection(const iotfp_conv *conv, const iotfp_burst *burst);
 
 #endif

@@ -22,6 +22,7 @@ static const proto_plugin protocols[] = {
 static const tap_plugin taps[] = {
     { register_tap_iotfp_bursts },
     { register_tap_iotfp_timeline },
+    { register_stats_tree_iotfp },
 };
 
 void plugin_register(void)

@@ -14,5 +14,6 @@ void proto_reg_handoff_tuya(void);
 
 void register_tap_iotfp_bursts(void);
 void register_tap_iotfp_timeline(void);
+void register_stats_tree_iotfp(void);
 
 #endif

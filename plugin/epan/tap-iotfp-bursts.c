@@ -30,10 +30,10 @@ static tap_packet_status bursts_packet(void *tapdata, packet_info *pinfo _U_, ep
                                        const void *data, tap_flags_t flags _U_)
 {
     bursts_tap *tap = tapdata;
-    const iotfp_frame_record *record = data;
-    if (record->burst_id == 0)
+    const iotfp_tap_info *info = data;
+    if (!info->burst)
         return TAP_PACKET_DONT_REDRAW;
-    g_hash_table_add(tap->burst_ids, GUINT_TO_POINTER(record->burst_id));
+    g_hash_table_add(tap->burst_ids, GUINT_TO_POINTER(info->burst->id));
     return TAP_PACKET_REDRAW;
 }
 
