@@ -95,10 +95,14 @@ void iotfp_action_model_add(iotfp_action_model *model, const char *name, guint s
 gboolean iotfp_action_model_command_size(const iotfp_action_model *model, const gint32 *shape, guint n,
                                          guint *size)
 {
+    /* A command opens its exchange: bursts the other side opens (heartbeats,
+     * the device's own reports) carry none. */
+    gboolean towards_device = model->command_direction == IOTFP_COMMAND_TO_DEVICE;
+    if (n == 0 || (shape[0] < 0) != towards_device)
+        return FALSE;
     guint seen = 0;
     for (guint i = 0; i < n; i++) {
-        gboolean to_device = shape[i] < 0;
-        if (to_device != (model->command_direction == IOTFP_COMMAND_TO_DEVICE))
+        if ((shape[i] < 0) != towards_device)
             continue;
         if (++seen == model->command_index) {
             *size = (guint)ABS(shape[i]);

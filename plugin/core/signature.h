@@ -88,7 +88,8 @@ iotfp_action_model *iotfp_signature_set_action_model(iotfp_signature *signature,
 void iotfp_action_model_add(iotfp_action_model *model, const char *name, guint size, double frequency);
 /* The command's wire size: the payload length of the message the model
  * names, in a burst shape (signed lengths, + from the device). FALSE when the
- * burst has no such message. */
+ * burst has no such message, or opens the other way (a command opens its
+ * exchange; heartbeats and the device's own reports carry none). */
 gboolean iotfp_action_model_command_size(const iotfp_action_model *model, const gint32 *shape, guint n,
                                          guint *size);
 

@@ -167,6 +167,17 @@ gboolean iotfp_label_valid_name(const char *name)
     return TRUE;
 }
 
+/* An event, or an action set: names joined by '+' (iotfp-learn --actions). */
+static gboolean label_valid_event(const char *event)
+{
+    char **names = g_strsplit(event, "+", -1);
+    gboolean valid = names[0] != NULL;
+    for (char **name = names; valid && *name; name++)
+        valid = iotfp_label_valid_name(*name);
+    g_strfreev(names);
+    return valid;
+}
+
 static gboolean read_row(csv_reader *r, const GPtrArray *fields, const csv_layout *layout, const char *only_device,
                          GPtrArray *labels)
 {
@@ -187,9 +198,10 @@ static gboolean read_row(csv_reader *r, const GPtrArray *fields, const csv_layou
     char *device = iotfp_canonical_address(device_text);
     if (!device)
         return csv_fail(r, "device '%s' is not an IPv4 or IPv6 address", device_text);
-    if (!iotfp_label_valid_name(event)) {
+    if (!label_valid_event(event)) {
         g_free(device);
-        return csv_fail(r, "event '%s' is not a name of letters, digits and _ . - /", event);
+        return csv_fail(r, "event '%s' is not a name of letters, digits and _ . - /, or names joined by + "
+                           "(an action set)", event);
     }
     if (strcmp(event, IOTFP_EVENT_OTHER) == 0) {
         g_free(device);

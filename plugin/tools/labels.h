@@ -3,7 +3,8 @@
  *
  * A labels file is CSV: "time,device_ip,event" (the IoTEvent layout), or
  * "time,event" for one device named on the command line. A header row is
- * optional; time is epoch seconds. */
+ * optional; time is epoch seconds. The event of a gateway command is its
+ * action set, the action names joined by '+' (learn_actions.h). */
 #ifndef IOTFP_LABELS_H
 #define IOTFP_LABELS_H
 

@@ -190,12 +190,16 @@ static void test_action_model(void)
     g_assert_cmpuint(model->command_direction, ==, IOTFP_COMMAND_TO_DEVICE);
     g_assert_cmpuint(model->command_index, ==, 2);
 
-    /* The second packet towards the device is the command. */
-    const gint32 shape[] = { +80, -96, +48, -144, -64 };
+    /* The second packet towards the device is the command... */
+    const gint32 shape[] = { -96, +80, +48, -144, -64 };
     guint size = 0;
     g_assert_true(iotfp_action_model_command_size(model, shape, G_N_ELEMENTS(shape), &size));
     g_assert_cmpuint(size, ==, 144);
-    g_assert_false(iotfp_action_model_command_size(model, shape, 2, &size));
+    g_assert_false(iotfp_action_model_command_size(model, shape, 3, &size));
+    g_assert_false(iotfp_action_model_command_size(model, shape, 0, &size));
+    /* ...of a burst the cloud opens: a heartbeat the device opens has none. */
+    const gint32 heartbeat[] = { +32, -32, -144 };
+    g_assert_false(iotfp_action_model_command_size(model, heartbeat, G_N_ELEMENTS(heartbeat), &size));
 
     /* The model decomposes: base 61 + 41 = 102 plaintext -> 112 + 32. */
     iotfp_decompose_result *result = iotfp_decompose(&model->decompose, 144);
