@@ -12,6 +12,7 @@
 #include <epan/tap.h>
 #include <wsutil/report_message.h>
 
+#include "action_fields.h"
 #include "conv_features.h"
 #include "detector.h"
 #include "event_signatures.h"
@@ -77,6 +78,12 @@ const iotfp_analysis *iotfp_current_analysis(void)
     return analysis;
 }
 
+iotfp_conv_facts iotfp_current_conv_facts(const iotfp_conv *conv)
+{
+    return (iotfp_conv_facts){ conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
+                               iotfp_conv_features_platform(conv->features) };
+}
+
 static void apply_prefs(void)
 {
     GError *error = NULL;
@@ -102,10 +109,12 @@ static void init_analysis(void)
     };
     analysis = iotfp_analysis_new(&config);
     detector = iotfp_detector_new(iotfp_signatures());
+    iotfp_action_fields_init(iotfp_signatures());
 }
 
 static void cleanup_analysis(void)
 {
+    iotfp_action_fields_cleanup();
     iotfp_detector_free(detector);
     detector = NULL;
     iotfp_analysis_free(analysis);
@@ -169,8 +178,7 @@ static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
     /* Classifying costs a nearest-neighbour search: only when someone looks. */
     if (!privacy_expert && !any_referenced(tree, event_fields, G_N_ELEMENTS(event_fields)))
         return;
-    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
-                               iotfp_conv_features_platform(conv->features) };
+    iotfp_conv_facts facts = iotfp_current_conv_facts(conv);
     const iotfp_detection *detection =
         iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
     if (!detection)
@@ -230,6 +238,7 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     const iotfp_burst *burst = iotfp_analysis_burst(analysis, record->burst_id);
     if (burst) {
         add_event(iotfp_tree, pinfo, tvb, conv, burst);
+        iotfp_action_fields_add(iotfp_tree, pinfo, tvb, conv, burst);
         add_burst(iotfp_tree, tvb, burst);
         proto_item_append_text(root, ", Burst %u of %s", burst->id,
                                conv->scope == IOTFP_SCOPE_CLOUD ? "cloud conversation" : "local conversation");
@@ -320,12 +329,37 @@ void proto_register_iotfp(void)
           { "Evidence", "iotfp.platform.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
             "The conversation's features that made the platform's rule hold: magic, port, sni, name (DNS or "
             "SNI), http-host, http-server, mqtt-client, tls-psk-hint", HFILL } },
+        { &hf_iotfp_actions,
+          { "Actions", "iotfp.actions", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Action set of a gateway command, from the encrypted size of its command message: the best "
+            "candidate (fewest actions, then most frequent in training), actions joined by +", HFILL } },
+        { &hf_iotfp_actions_count,
+          { "Action count", "iotfp.actions.count", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Actions in the best set, repeats counted", HFILL } },
+        { &hf_iotfp_actions_candidates,
+          { "Candidates", "iotfp.actions.candidates", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Action sets that explain the command's size within the model's tolerance", HFILL } },
+        { &hf_iotfp_actions_ambiguous,
+          { "Ambiguous", "iotfp.actions.ambiguous", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "More than one action set explains the command's size", HFILL } },
+        { &hf_iotfp_actions_size,
+          { "Command size", "iotfp.actions.size", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Payload length of the command message the action set is read from", HFILL } },
+        { &hf_iotfp_actions_model,
+          { "Action model", "iotfp.actions.model", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Model whose action model decomposes the command", HFILL } },
+        { &hf_iotfp_actions_candidate,
+          { "Other candidate", "iotfp.actions.candidate", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Another action set that explains the size, in rank order (at most 16 listed)", HFILL } },
     };
-    static gint *ett[] = { &ett_iotfp, &ett_iotfp_burst };
+    static gint *ett[] = { &ett_iotfp, &ett_iotfp_burst, &ett_iotfp_actions };
     static ei_register_info ei[] = {
         { &ei_iotfp_privacy_event,
           { "iotfp.event.privacy_sensitive", PI_SECURITY, PI_WARN,
             "A privacy-sensitive event can be seen in the encrypted traffic", EXPFILL } },
+        { &ei_iotfp_actions_none,
+          { "iotfp.actions.no_decomposition", PI_UNDECODED, PI_NOTE,
+            "The command's size has no decomposition into the model's actions", EXPFILL } },
     };
 
     proto_iotfp = proto_register_protocol("IoT Fingerprint", "IoTFP", "iotfp");

@@ -72,7 +72,7 @@ build_option_context(Options *options)
         { "packets", 0, 0, G_OPTION_ARG_STRING, &options->packets_text,
           "Scenario " SCENARIO_BENCH_NAME " only: frames to write (default: 100000)", "N" },
         { "mix", 0, 0, G_OPTION_ARG_STRING, &options->mix_text,
-          "Gateways only: how commands draw actions: random (1-4), scenes (the named scenes), large (4-8) "
+          "Gateways only: how commands draw actions: random (1-5), scenes (the named scenes), large (4-8) "
           "(default: random)", "MIX" },
         { "commands", 0, 0, G_OPTION_ARG_STRING, &options->commands_text,
           "Gateways only: commands to send, one per 20 s (default: 200)", "N" },

@@ -418,7 +418,7 @@ static void draw_actions(Writer *w, GArray *actions)
         }
         return;
     }
-    guint count = mix == GATEWAY_MIX_LARGE ? 4 + (guint)prng_below(&w->prng, 5) : 1 + (guint)prng_below(&w->prng, 4);
+    guint count = mix == GATEWAY_MIX_LARGE ? 4 + (guint)prng_below(&w->prng, 5) : 1 + (guint)prng_below(&w->prng, 5);
     for (guint i = 0; i < count; i++) {
         /* Large commands favour the first actions: the min of two draws. */
         guint index = (guint)prng_below(&w->prng, n_vocabulary);

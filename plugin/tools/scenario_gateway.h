@@ -31,7 +31,7 @@
 #define SCENARIO_GATEWAY_DEFAULT_COMMANDS 200
 
 typedef enum {
-    GATEWAY_MIX_RANDOM, /* 1 to 4 actions drawn uniformly, repeats allowed */
+    GATEWAY_MIX_RANDOM, /* 1 to 5 actions drawn uniformly, repeats allowed */
     GATEWAY_MIX_SCENES, /* the named scenes, sometimes with one extra action */
     GATEWAY_MIX_LARGE,  /* 4 to 8 actions, favouring the first actions of the vocabulary */
 } GatewayMix;
