@@ -21,6 +21,14 @@ gint ett_iotfp_actions = -1;
 expert_field ei_iotfp_actions_none = EI_INIT;
 
 static iotfp_action_detector *detector;
+static guint pref_actions_listed = IOTFP_ACTIONS_LISTED;
+
+void iotfp_action_fields_register_prefs(module_t *module)
+{
+    prefs_register_uint_preference(module, "actions_listed", "Other action candidates listed",
+        "How many action sets besides the best one the tree lists under iotfp.actions (iotfp.actions.candidate), "
+        "at most 1000; iotfp.actions.candidates counts them all.", 10, &pref_actions_listed);
+}
 
 void iotfp_action_fields_init(const iotfp_signature_set *signatures)
 {
@@ -52,8 +60,8 @@ static const char *const no_decomposition_reasons[] = {
     [IOTFP_DECOMPOSE_INVALID_MODEL] = "the action model is unusable",
 };
 
-/* The best set and its figures; the other candidates, up to
- * IOTFP_ACTIONS_LISTED, in a subtree under it. */
+/* The best set and its figures; the other candidates, as many as the
+ * preference says, in a subtree under it. */
 static void add_candidates(proto_tree *tree, tvbuff_t *tvb, const iotfp_action_detection *detection)
 {
     const iotfp_action_model *model = detection->model->action_model;
@@ -70,7 +78,8 @@ static void add_candidates(proto_tree *tree, tvbuff_t *tvb, const iotfp_action_d
         proto_tree_add_boolean(subtree, hf_iotfp_actions_ambiguous, tvb, 0, 0, iotfp_decompose_ambiguous(result)));
     if (result->status == IOTFP_DECOMPOSE_CAPPED)
         proto_item_append_text(item, " (the first %u candidates only)", result->candidates->len);
-    for (guint c = 1; c < MIN(result->candidates->len, IOTFP_ACTIONS_LISTED + 1); c++) {
+    guint listed = MIN(pref_actions_listed, IOTFP_ACTIONS_LISTED_MAX);
+    for (guint c = 1; c < MIN(result->candidates->len, listed + 1); c++) {
         text = iotfp_action_set_format(model, result, c);
         proto_item_set_generated(proto_tree_add_string(subtree, hf_iotfp_actions_candidate, tvb, 0, 0, text));
         g_free(text);

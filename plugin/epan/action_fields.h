@@ -11,8 +11,12 @@
 #include "action_detector.h"
 #include "analysis.h"
 
-/* Candidates listed under iotfp.actions besides the best one. */
+#include <epan/prefs.h>
+
+/* Candidates listed under iotfp.actions besides the best one: the default
+ * of the preference, and its bound. */
 #define IOTFP_ACTIONS_LISTED 16
+#define IOTFP_ACTIONS_LISTED_MAX 1000
 
 extern int hf_iotfp_actions;
 extern int hf_iotfp_actions_count;
@@ -23,6 +27,9 @@ extern int hf_iotfp_actions_model;
 extern int hf_iotfp_actions_candidate;
 extern gint ett_iotfp_actions;
 extern expert_field ei_iotfp_actions_none;
+
+/* Adds the actions_listed preference to the iotfp preferences. */
+void iotfp_action_fields_register_prefs(module_t *module);
 
 /* The capture's action detector: made and freed with the analysis. */
 void iotfp_action_fields_init(const iotfp_signature_set *signatures);

@@ -350,7 +350,8 @@ void proto_register_iotfp(void)
             "Model whose action model decomposes the command", HFILL } },
         { &hf_iotfp_actions_candidate,
           { "Other candidate", "iotfp.actions.candidate", FT_STRING, BASE_NONE, NULL, 0x0,
-            "Another action set that explains the size, in rank order (at most 16 listed)", HFILL } },
+            "Another action set that explains the size, in rank order (as many as the preference "
+            "iotfp.actions_listed says, 16 by default)", HFILL } },
     };
     static gint *ett[] = { &ett_iotfp, &ett_iotfp_burst, &ett_iotfp_actions };
     static ei_register_info ei[] = {
@@ -374,6 +375,7 @@ void proto_register_iotfp(void)
     prefs_register_uint_preference(module, "burst_gap", "Burst gap (ms)",
         "Idle time in milliseconds that ends a burst of a conversation.", 10, &pref_burst_gap_ms);
     iotfp_signatures_register_prefs(module);
+    iotfp_action_fields_register_prefs(module);
     iotfp_platform_register_prefs(module);
 
     /* A list is always in force, so that a bad first value keeps the default. */

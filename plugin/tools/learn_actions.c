@@ -110,10 +110,59 @@ static guint64 miss(const iotfp_decompose_model *model, const training_set *set,
     return predicted < min ? min - predicted : predicted > max ? predicted - max : 0;
 }
 
+/* Total and largest miss over the training commands. */
+static void misses(const iotfp_decompose_model *model, const training_set *set, guint64 *total, guint64 *largest)
+{
+    *total = *largest = 0;
+    for (guint row = 0; row < set->n_commands; row++) {
+        guint64 m = miss(model, set, row);
+        *total += m;
+        *largest = MAX(*largest, m);
+    }
+}
+
+/* Least squares on padded sizes only sees each plaintext to within a block,
+ * so its rounded sizes can miss by a few bytes. Every command bounds its
+ * plaintext to an interval; moving one size at a time by whole bytes, as
+ * long as that makes the commands' misses smaller, finds sizes that agree
+ * with more of those intervals, and so a smaller tolerance. */
+#define REFINE_STEP_BYTES 8
+#define REFINE_ROUNDS 32
+static void refine_sizes(iotfp_action_model *model, const training_set *set)
+{
+    iotfp_decompose_model *decompose = &model->decompose;
+    iotfp_action *actions = (iotfp_action *)(gpointer)model->actions->data;
+    guint64 best_total, best_largest;
+    misses(decompose, set, &best_total, &best_largest);
+    for (guint round = 0; round < REFINE_ROUNDS && best_total > 0; round++) {
+        gboolean moved = FALSE;
+        for (guint p = 0; p <= decompose->n_actions; p++) {
+            guint *value = p == 0 ? &decompose->base_size : &actions[p - 1].size;
+            guint start = *value, best = start;
+            for (guint v = start > REFINE_STEP_BYTES ? start - REFINE_STEP_BYTES : (p == 0 ? 0 : 1);
+                 v <= start + REFINE_STEP_BYTES; v++) {
+                *value = v;
+                guint64 total, largest;
+                misses(decompose, set, &total, &largest);
+                if (total < best_total || (total == best_total && largest < best_largest)) {
+                    best_total = total;
+                    best_largest = largest;
+                    best = v;
+                }
+            }
+            *value = best;
+            moved |= best != start;
+        }
+        if (!moved)
+            break;
+    }
+}
+
 static void print_fit(const iotfp_action_fit *fit, const training_set *set, const iotfp_decompose_model *model)
 {
     printf("\naction model, least squares over %u commands:\n", fit->n_commands);
     printf("  %-28s %10s %8s %10s\n", "", "fitted", "bytes", "prior");
+    printf("  (bytes: the fit rounded, then moved to agree with more commands' padding intervals)\n");
     printf("  %-28s %10.2f %8u\n", "base (no action)", fit->base_size, model->base_size);
     for (guint j = 0; j < fit->n_actions; j++)
         printf("  %-28s %10.2f %8u %10.4f\n", model->actions[j].name, fit->action_sizes[j], model->actions[j].size,
@@ -210,6 +259,7 @@ gboolean iotfp_learn_action_model(iotfp_signature *signature, const iotfp_labell
         iotfp_action_model_add(model, name, (guint)MAX(1.0, round(fit->action_sizes[j])),
                                (double)occurrences / total);
     }
+    refine_sizes(model, &set);
     model->decompose.max_actions =
         options->max_actions ? options->max_actions : MIN(set.max_count, IOTFP_DECOMPOSE_MAX_ACTIONS);
     guint64 tolerance = 0;
