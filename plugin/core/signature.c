@@ -163,6 +163,11 @@ static gboolean valid_name(const char *name, gboolean allow_merge)
     return name[0] != '|' && name[strlen(name) - 1] != '|' && !strstr(name, "||");
 }
 
+gboolean iotfp_signature_valid_name(const char *name)
+{
+    return valid_name(name, FALSE);
+}
+
 static gboolean parse_uint(parser *p, const char *what, const char *text, guint max, guint *out)
 {
     guint64 value;

@@ -75,6 +75,11 @@ void iotfp_signature_free(iotfp_signature *signature);
 /* The file text, which iotfp_signature_parse reads back to the same signature. */
 char *iotfp_signature_format(const iotfp_signature *signature);
 
+/* A model, event or action name: 1 to 128 letters, digits and _ . - / (words
+ * a display filter can hold, never the | of merged events or the + of
+ * action sets). */
+gboolean iotfp_signature_valid_name(const char *name);
+
 /* Convenience for writers (iotfp-learn). */
 iotfp_signature *iotfp_signature_new(const char *model);
 iotfp_event_class *iotfp_signature_add_event(iotfp_signature *signature, const char *name);

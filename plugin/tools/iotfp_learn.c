@@ -247,9 +247,9 @@ static char *validate_options(learn_options *options)
         return problem;
     if (!options->model)
         return g_strdup("--model is required");
-    if (!iotfp_label_valid_name(options->model))
+    if (!iotfp_signature_valid_name(options->model))
         return g_strdup_printf("--model '%s' must be a name of letters, digits and _ . - /", options->model);
-    if (options->platform && !iotfp_label_valid_name(options->platform))
+    if (options->platform && !iotfp_signature_valid_name(options->platform))
         return g_strdup_printf("--platform '%s' must be a name of letters, digits and _ . - /", options->platform);
     if (!options->out_path)
         return g_strdup("--out is required");
@@ -270,7 +270,7 @@ static char *validate_options(learn_options *options)
     options->privacy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     for (char **text = options->privacy_texts; text && *text; text++) {
         char **parts = g_strsplit(*text, "=", 2);
-        gboolean ok = parts[0] && parts[1] && iotfp_label_valid_name(parts[0]) && iotfp_label_valid_name(parts[1]);
+        gboolean ok = parts[0] && parts[1] && iotfp_signature_valid_name(parts[0]) && iotfp_signature_valid_name(parts[1]);
         if (ok && !g_hash_table_contains(options->privacy, parts[0]))
             g_hash_table_insert(options->privacy, g_strdup(parts[0]), g_strdup(parts[1]));
         else if (ok)

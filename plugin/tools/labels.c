@@ -155,25 +155,13 @@ static gboolean layout_from_first_row(csv_reader *r, const GPtrArray *fields, cs
     return TRUE;
 }
 
-/* Event names end up in signature files and display filters: the same words
- * the signature parser accepts. */
-gboolean iotfp_label_valid_name(const char *name)
-{
-    if (!*name || strlen(name) > 128)
-        return FALSE;
-    for (const char *c = name; *c; c++)
-        if (!g_ascii_isalnum(*c) && !strchr("_.-/", *c))
-            return FALSE;
-    return TRUE;
-}
-
 /* An event, or an action set: names joined by '+' (iotfp-learn --actions). */
 static gboolean label_valid_event(const char *event)
 {
     char **names = g_strsplit(event, "+", -1);
     gboolean valid = names[0] != NULL;
     for (char **name = names; valid && *name; name++)
-        valid = iotfp_label_valid_name(*name);
+        valid = iotfp_signature_valid_name(*name);
     g_strfreev(names);
     return valid;
 }

@@ -30,10 +30,6 @@ typedef struct {
 iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device, GError **error);
 void iotfp_label_file_free(iotfp_label_file *file);
 
-/* Event and model names end up in signature files and display filters:
- * letters, digits and _ . - /, as the signature parser accepts. */
-gboolean iotfp_label_valid_name(const char *name);
-
 /* The devices the labels name, sorted: a GPtrArray of borrowed strings. */
 GPtrArray *iotfp_label_file_devices(const iotfp_label_file *file);
 

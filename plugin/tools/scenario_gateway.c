@@ -11,6 +11,7 @@
 #include "pcap_writer.h"
 #include "prng.h"
 #include "scenario.h"
+#include "signature.h"
 
 #define MS(x) ((gint64)(x) * 1000000)
 #define START_S G_GINT64_CONSTANT(1700000000)
@@ -115,17 +116,6 @@ static void vocabulary_free(Vocabulary *vocabulary)
     g_free(vocabulary);
 }
 
-/* Action names become display-filter text joined by '+'. */
-static gboolean valid_action_name(const char *name)
-{
-    if (!*name || strlen(name) > 128)
-        return FALSE;
-    for (const char *c = name; *c; c++)
-        if (!g_ascii_isalnum(*c) && !strchr("_.-/", *c))
-            return FALSE;
-    return TRUE;
-}
-
 static gint find_action(const Vocabulary *vocabulary, const char *name)
 {
     for (guint i = 0; i < vocabulary->actions->len; i++)
@@ -136,7 +126,8 @@ static gint find_action(const Vocabulary *vocabulary, const char *name)
 
 static char *add_action(Vocabulary *vocabulary, const char *name, const char *json)
 {
-    if (!valid_action_name(name))
+    /* Names become display-filter text joined by '+'. */
+    if (!iotfp_signature_valid_name(name))
         return g_strdup_printf("'%s' is not an action name (letters, digits, _ . - /)", name);
     if (find_action(vocabulary, name) >= 0)
         return g_strdup_printf("action '%s' given twice", name);
@@ -369,17 +360,23 @@ static void append_objects(GString *json, const Vocabulary *vocabulary, const GA
     }
 }
 
+/* json holds the message up to its list's '['; the objects close it. */
+static void send_action_list(Writer *w, gboolean from_gateway, GString *json, const GArray *actions)
+{
+    append_objects(json, w->vocabulary, actions);
+    g_string_append(json, "]}");
+    send_message(w, from_gateway, json->str);
+}
+
 static void command(Writer *w, const GArray *actions)
 {
     GString *json = g_string_new(NULL);
     guint32 id = next_json_id(w);
     if (w->miio)
-        g_string_append_printf(json, "{\"id\":%u,\"method\":\"set_properties\",\"params\":[", id);
+        g_string_printf(json, "{\"id\":%u,\"method\":\"set_properties\",\"params\":[", id);
     else
-        g_string_append_printf(json, "{\"msgId\":%u,\"type\":\"command\",\"commands\":[", id);
-    append_objects(json, w->vocabulary, actions);
-    g_string_append(json, "]}");
-    send_message(w, FALSE, json->str);
+        g_string_printf(json, "{\"msgId\":%u,\"type\":\"command\",\"commands\":[", id);
+    send_action_list(w, FALSE, json, actions);
 
     after(w, MS(15), MS(80));
     g_string_printf(json, "{\"id\":%u,\"result\":[", id);
@@ -391,9 +388,7 @@ static void command(Writer *w, const GArray *actions)
     after(w, MS(150), MS(600));
     guint32 report_id = next_json_id(w);
     g_string_printf(json, "{\"id\":%u,\"method\":\"properties_changed\",\"params\":[", report_id);
-    append_objects(json, w->vocabulary, actions);
-    g_string_append(json, "]}");
-    send_message(w, TRUE, json->str);
+    send_action_list(w, TRUE, json, actions);
 
     after(w, MS(30), MS(120));
     g_string_printf(json, "{\"id\":%u,\"result\":0}", report_id);
