@@ -157,6 +157,28 @@ def check_miio_truth(tshark, captures, vocabulary_text):
     expect(checked == sum(len(labels) for _, labels in captures), "not every miIO command was checked")
 
 
+def check_refusals(work, env, learn, capture, labels_path):
+    """Bad gateway files, options and label mix-ups end in a message naming the culprit."""
+    bad = os.path.join(work, "bad.actions")
+    with open(bad, "w") as f:
+        f.write('action lamp.on {"v":true}\nscene evening lamp.on+lamp.off\n')
+    proc = iotfp_tshark.subprocess.run([os.environ["IOTFP_GEN"], "--scenario", "mijia-gateway", "--gateway-file",
+                                        bad, "--pcap", os.path.join(work, "bad.pcap")],
+                                       capture_output=True, text=True)
+    expect(proc.returncode == 1 and bad + ":2: scene 'evening': no action 'lamp.off'" in proc.stderr,
+           "a scene naming an unknown action: exit %d, %s" % (proc.returncode, proc.stderr))
+    out = os.path.join(work, "refused.sig")
+    for options, status, message in [
+            ([], 1, "is an action set: learn action models with --actions"),
+            (["--actions", "--action-command", "sideways:1"], 2, "--action-command 'sideways:1'"),
+            (["--action-padding", "block:16"], 2, "the --action-* options need --actions")]:
+        proc = iotfp_tshark.subprocess.run([learn, "--model", "gw", "--out", out] + options + [capture, labels_path],
+                                           capture_output=True, text=True, env=env)
+        expect(proc.returncode == status and message in proc.stderr,
+               "iotfp-learn %s: exit %d, %s" % (" ".join(options), proc.returncode, proc.stderr))
+        expect(not os.path.exists(out), "iotfp-learn %s wrote a signature" % " ".join(options))
+
+
 def main():
     tshark = iotfp_tshark.Tshark()
     work = tshark.private_dir("actions")
@@ -173,6 +195,8 @@ def main():
         for seed, mix in TRAINING:
             capture, labels_path, _ = generate(work, gateway, seed, mix, vocabulary)
             inputs += [capture, labels_path]
+        if not vocabulary:
+            check_refusals(work, env, learn, capture, labels_path)
         report = run([learn, "--actions", "--model", gateway, "--out", signature] + learn_options + inputs, env=env)
         os.chmod(signature, 0o644)
         collision = re.search(r"collision rate ([0-9.]+)%", report)
