@@ -1,6 +1,5 @@
 #include "scenario_gateway.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include <gcrypt.h>
