@@ -1,12 +1,10 @@
 #include "detector.h"
 
-/* A result stays valid while the burst and what was known of its
- * conversation stay the same (names and platforms are interned strings, so
- * comparing pointers is enough). */
+#include "burst_cache.h"
+
+/* A result stays valid while its key holds (burst_cache.h). */
 typedef struct {
-    guint32 pkts;   /* burst size when classified; 0: not yet */
-    iotfp_conv_facts facts;
-    const char *pinned_model;
+    iotfp_burst_cache_key key;
     gboolean has_candidates;
     iotfp_detection detection;
 } cached_detection;
@@ -60,16 +58,10 @@ static void classify(const iotfp_detector *detector, const iotfp_burst *burst, c
 const iotfp_detection *iotfp_detector_classify(iotfp_detector *detector, const iotfp_burst *burst,
                                                const iotfp_conv_facts *facts, const char *pinned_model)
 {
-    if (burst->id >= detector->cache->len)
-        g_array_set_size(detector->cache, MAX(burst->id + 1, detector->cache->len * 2));
-    cached_detection *cached = &g_array_index(detector->cache, cached_detection, burst->id);
-    if (cached->pkts != burst->pkts || cached->pinned_model != pinned_model ||
-        cached->facts.peer_port != facts->peer_port || cached->facts.cloud_name != facts->cloud_name ||
-        cached->facts.platform != facts->platform) {
+    cached_detection *cached = iotfp_burst_cache_entry(detector->cache, burst);
+    if (!iotfp_burst_cache_key_holds(&cached->key, burst, facts, pinned_model)) {
         classify(detector, burst, facts, pinned_model, cached);
-        cached->pkts = burst->pkts;
-        cached->facts = *facts;
-        cached->pinned_model = pinned_model;
+        iotfp_burst_cache_key_set(&cached->key, burst, facts, pinned_model);
     }
     return cached->has_candidates ? &cached->detection : NULL;
 }

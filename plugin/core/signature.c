@@ -12,6 +12,8 @@ typedef struct {
     iotfp_signature *signature;
     iotfp_event_class *event; /* the section being read */
     guint samples;
+    /* Action-model keys seen, to check the model is complete. */
+    gboolean action_padding, action_base, action_command;
     GError **error;
 } parser;
 
@@ -51,10 +53,70 @@ iotfp_signature *iotfp_signature_new(const char *model)
     return signature;
 }
 
+static void action_clear(gpointer data)
+{
+    g_free((char *)((iotfp_action *)data)->name);
+}
+
+static void action_model_free(iotfp_action_model *model)
+{
+    if (model)
+        g_array_free(model->actions, TRUE);
+    g_free(model);
+}
+
+iotfp_action_model *iotfp_signature_set_action_model(iotfp_signature *signature, const iotfp_padding *padding,
+                                                     guint base_size, guint tolerance, guint max_actions,
+                                                     iotfp_command_direction direction, guint command_index)
+{
+    action_model_free(signature->action_model);
+    iotfp_action_model *model = g_new0(iotfp_action_model, 1);
+    model->actions = g_array_new(FALSE, TRUE, sizeof(iotfp_action));
+    g_array_set_clear_func(model->actions, action_clear);
+    model->decompose.padding = *padding;
+    model->decompose.base_size = base_size;
+    model->decompose.tolerance = tolerance;
+    model->decompose.max_actions = max_actions;
+    model->command_direction = direction;
+    model->command_index = command_index;
+    signature->action_model = model;
+    return model;
+}
+
+void iotfp_action_model_add(iotfp_action_model *model, const char *name, guint size, double frequency)
+{
+    iotfp_action action = { g_strdup(name), size, frequency };
+    g_array_append_val(model->actions, action);
+    /* The array may have moved. */
+    model->decompose.actions = (const iotfp_action *)(gpointer)model->actions->data;
+    model->decompose.n_actions = model->actions->len;
+}
+
+gboolean iotfp_action_model_command_size(const iotfp_action_model *model, const gint32 *shape, guint n,
+                                         guint *size)
+{
+    /* A command opens its exchange: bursts the other side opens (heartbeats,
+     * the device's own reports) carry none. */
+    gboolean towards_device = model->command_direction == IOTFP_COMMAND_TO_DEVICE;
+    if (n == 0 || (shape[0] < 0) != towards_device)
+        return FALSE;
+    guint seen = 0;
+    for (guint i = 0; i < n; i++) {
+        if ((shape[i] < 0) != towards_device)
+            continue;
+        if (++seen == model->command_index) {
+            *size = (guint)ABS(shape[i]);
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
 void iotfp_signature_free(iotfp_signature *signature)
 {
     if (!signature)
         return;
+    action_model_free(signature->action_model);
     g_free(signature->source);
     g_free(signature->model);
     g_free(signature->platform);
@@ -99,6 +161,11 @@ static gboolean valid_name(const char *name, gboolean allow_merge)
         if (!g_ascii_isalnum(*c) && !strchr("_.-/", *c) && !(allow_merge && *c == '|'))
             return FALSE;
     return name[0] != '|' && name[strlen(name) - 1] != '|' && !strstr(name, "||");
+}
+
+gboolean iotfp_signature_valid_name(const char *name)
+{
+    return valid_name(name, FALSE);
 }
 
 static gboolean parse_uint(parser *p, const char *what, const char *text, guint max, guint *out)
@@ -188,6 +255,106 @@ static gboolean parse_event(parser *p, const char *name)
     return TRUE;
 }
 
+static gboolean parse_positive_number(parser *p, const char *what, const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double value = g_ascii_strtod(text, &end);
+    if (*end || end == text || errno || !(value > 0.0 && value <= 1e9))
+        return fail(p, "%s '%s' is not a number above 0 and at most 1000000000", what, text);
+    *out = value;
+    return TRUE;
+}
+
+/* Action-model lines may come in any order; the first creates the model with
+ * the defaults, and check_complete demands padding, base and command. */
+static iotfp_action_model *action_model(parser *p)
+{
+    if (!p->signature->action_model) {
+        iotfp_padding none = { IOTFP_PADDING_NONE, 0, 0 };
+        iotfp_signature_set_action_model(p->signature, &none, 0, 0, IOTFP_SIGNATURE_DEFAULT_MAX_ACTIONS,
+                                          IOTFP_COMMAND_TO_DEVICE, 1);
+    }
+    return p->signature->action_model;
+}
+
+static gboolean parse_action(parser *p, gchar **args, guint nargs)
+{
+    if (nargs != 3)
+        return fail(p, "'action' takes a name, its size in bytes and its prior: action lamp1.on 41 0.25");
+    iotfp_action_model *model = action_model(p);
+    if (!valid_name(args[0], FALSE))
+        return fail(p, "'%s' is not a valid action name (letters, digits, _ . - /)", args[0]);
+    for (guint i = 0; i < model->actions->len; i++)
+        if (strcmp(g_array_index(model->actions, iotfp_action, i).name, args[0]) == 0)
+            return fail(p, "action '%s' given twice", args[0]);
+    if (model->actions->len >= IOTFP_SIGNATURE_MAX_ACTION_KINDS)
+        return fail(p, "more than %u actions", IOTFP_SIGNATURE_MAX_ACTION_KINDS);
+    guint size = 0;
+    double prior = 0;
+    if (!parse_uint(p, "action size", args[1], IOTFP_SIGNATURE_MAX_LENGTH, &size) ||
+        !parse_positive_number(p, "action prior", args[2], &prior))
+        return FALSE;
+    if (size == 0)
+        return fail(p, "action '%s' adds 0 bytes: it would fit any size any number of times", args[0]);
+    iotfp_action_model_add(model, args[0], size, prior);
+    return TRUE;
+}
+
+static gboolean parse_action_padding(parser *p, gchar **args, guint nargs)
+{
+    iotfp_padding *padding = &action_model(p)->decompose.padding;
+    if (p->action_padding)
+        return fail(p, "'action_padding' given twice");
+    p->action_padding = TRUE;
+    if (nargs == 1 && strcmp(args[0], "none") == 0)
+        padding->kind = IOTFP_PADDING_NONE;
+    else if (nargs == 1 && strcmp(args[0], "tls12-gcm") == 0)
+        padding->kind = IOTFP_PADDING_TLS12_GCM;
+    else if (nargs == 2 && strcmp(args[0], "block") == 0) {
+        padding->kind = IOTFP_PADDING_BLOCK;
+        if (!parse_uint(p, "block size", args[1], IOTFP_DECOMPOSE_MAX_BLOCK, &padding->block_size))
+            return FALSE;
+        if (padding->block_size == 0)
+            return fail(p, "block size must be at least 1");
+    } else
+        return fail(p, "'action_padding' is 'none', 'tls12-gcm' or 'block SIZE'");
+    return TRUE;
+}
+
+static gboolean parse_action_command(parser *p, gchar **args, guint nargs)
+{
+    iotfp_action_model *model = action_model(p);
+    if (p->action_command)
+        return fail(p, "'action_command' given twice");
+    p->action_command = TRUE;
+    if (nargs != 2 || (strcmp(args[0], "to-device") != 0 && strcmp(args[0], "from-device") != 0))
+        return fail(p, "'action_command' is 'to-device N' or 'from-device N': the N-th message that way");
+    model->command_direction = args[0][0] == 't' ? IOTFP_COMMAND_TO_DEVICE : IOTFP_COMMAND_FROM_DEVICE;
+    if (!parse_uint(p, "message number", args[1], IOTFP_SHAPE_MAX, &model->command_index))
+        return FALSE;
+    return model->command_index > 0 || fail(p, "message numbers start at 1");
+}
+
+static gboolean parse_action_setting(parser *p, const char *key, const char *value)
+{
+    iotfp_decompose_model *model = &action_model(p)->decompose;
+    if (strcmp(key, "action_base") == 0) {
+        if (p->action_base)
+            return fail(p, "'action_base' given twice");
+        p->action_base = TRUE;
+        return parse_uint(p, key, value, IOTFP_SIGNATURE_MAX_LENGTH, &model->base_size);
+    }
+    if (strcmp(key, "action_overhead") == 0)
+        return parse_uint(p, key, value, IOTFP_SIGNATURE_MAX_LENGTH, &model->padding.extra_overhead);
+    if (strcmp(key, "action_tolerance") == 0)
+        return parse_uint(p, key, value, IOTFP_SIGNATURE_MAX_LENGTH, &model->tolerance);
+    if (strcmp(key, "action_max") == 0)
+        return parse_uint(p, key, value, IOTFP_DECOMPOSE_MAX_ACTIONS, &model->max_actions) &&
+               (model->max_actions > 0 || fail(p, "action_max must be at least 1"));
+    return fail(p, "unknown keyword '%s'", key);
+}
+
 static gboolean parse_line(parser *p, gchar **words)
 {
     const char *key = words[0];
@@ -197,6 +364,12 @@ static gboolean parse_line(parser *p, gchar **words)
         return parse_sample(p, args);
     if (strcmp(key, "match") == 0)
         return parse_match(p, args, nargs);
+    if (strcmp(key, "action") == 0)
+        return parse_action(p, args, nargs);
+    if (strcmp(key, "action_padding") == 0)
+        return parse_action_padding(p, args, nargs);
+    if (strcmp(key, "action_command") == 0)
+        return parse_action_command(p, args, nargs);
     if (nargs != 1)
         return fail(p, "'%s' takes one value", key);
     if (strcmp(key, "model") == 0)
@@ -217,6 +390,8 @@ static gboolean parse_line(parser *p, gchar **words)
             return parse_threshold(p, args[0], &p->event->threshold);
         return set_string_once(p, key, &p->event->privacy, args[0], TRUE);
     }
+    if (g_str_has_prefix(key, "action_"))
+        return parse_action_setting(p, key, args[0]);
     return fail(p, "unknown keyword '%s'", key);
 }
 
@@ -231,6 +406,12 @@ static gboolean check_complete(parser *p)
         const iotfp_event_class *event = g_ptr_array_index(signature->events, i);
         if (event->samples->len == 0)
             return fail(p, "event '%s' has no sample", event->name);
+    }
+    if (signature->action_model) {
+        if (signature->action_model->actions->len == 0)
+            return fail(p, "an action model with no 'action'");
+        if (!p->action_padding || !p->action_base || !p->action_command)
+            return fail(p, "an action model needs 'action_padding', 'action_base' and 'action_command'");
     }
     return TRUE;
 }
@@ -323,6 +504,27 @@ iotfp_signature *iotfp_signature_load(const char *path, GError **error)
     return signature;
 }
 
+static void format_action_model(GString *out, const iotfp_action_model *model)
+{
+    const iotfp_decompose_model *decompose = &model->decompose;
+    static const char *const padding_names[] = { "none", "block", "tls12-gcm" };
+    g_string_append_printf(out, "\naction_padding %s", padding_names[decompose->padding.kind]);
+    if (decompose->padding.kind == IOTFP_PADDING_BLOCK)
+        g_string_append_printf(out, " %u", decompose->padding.block_size);
+    g_string_append_printf(out, "\naction_overhead %u\naction_base %u\naction_tolerance %u\naction_max %u\n",
+                           decompose->padding.extra_overhead, decompose->base_size, decompose->tolerance,
+                           decompose->max_actions);
+    g_string_append_printf(out, "action_command %s %u\n",
+                           model->command_direction == IOTFP_COMMAND_TO_DEVICE ? "to-device" : "from-device",
+                           model->command_index);
+    for (guint i = 0; i < model->actions->len; i++) {
+        const iotfp_action *action = &g_array_index(model->actions, iotfp_action, i);
+        char prior[G_ASCII_DTOSTR_BUF_SIZE];
+        g_string_append_printf(out, "action %s %u %s\n", action->name, action->size,
+                               g_ascii_dtostr(prior, sizeof prior, action->frequency));
+    }
+}
+
 char *iotfp_signature_format(const iotfp_signature *signature)
 {
     GString *out = g_string_new(NULL);
@@ -355,5 +557,7 @@ char *iotfp_signature_format(const iotfp_signature *signature)
             g_string_append_c(out, '\n');
         }
     }
+    if (signature->action_model)
+        format_action_model(out, signature->action_model);
     return g_string_free(out, FALSE);
 }

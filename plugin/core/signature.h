@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "decompose.h"
+
 #define IOTFP_SIGNATURE_VERSION 1
 #define IOTFP_SIGNATURE_MAX_BYTES (16u << 20)
 #define IOTFP_SIGNATURE_MAX_SAMPLES 20000   /* per file */
@@ -36,6 +38,25 @@ typedef struct {
     char *pattern;  /* cloud glob or platform name */
 } iotfp_match;
 
+/* Which message of a burst carries a gateway command: the n-th (from 1)
+ * payload packet in one direction. */
+typedef enum {
+    IOTFP_COMMAND_TO_DEVICE,
+    IOTFP_COMMAND_FROM_DEVICE,
+} iotfp_command_direction;
+
+#define IOTFP_SIGNATURE_MAX_ACTION_KINDS 256
+#define IOTFP_SIGNATURE_DEFAULT_MAX_ACTIONS 10
+
+/* The action-set model of a gateway (decompose.h): what one action adds to a
+ * command's plaintext, how the cipher pads it, and where the command is. */
+typedef struct {
+    iotfp_decompose_model decompose; /* .actions points into `actions` */
+    GArray *actions;                 /* iotfp_action; names owned */
+    iotfp_command_direction command_direction;
+    guint command_index;             /* 1: the first packet in that direction */
+} iotfp_action_model;
+
 typedef struct {
     char *source;        /* file it was read from, for messages */
     char *model;
@@ -44,6 +65,7 @@ typedef struct {
     guint burst_gap_ms;  /* segmentation the samples were learned with */
     guint k;             /* neighbours that vote */
     GPtrArray *events;   /* iotfp_event_class */
+    iotfp_action_model *action_model; /* NULL: the model carries no action sets */
 } iotfp_signature;
 
 iotfp_signature *iotfp_signature_parse(const char *text, gsize len, const char *source, GError **error);
@@ -53,10 +75,27 @@ void iotfp_signature_free(iotfp_signature *signature);
 /* The file text, which iotfp_signature_parse reads back to the same signature. */
 char *iotfp_signature_format(const iotfp_signature *signature);
 
+/* A model, event or action name: 1 to 128 letters, digits and _ . - / (words
+ * a display filter can hold, never the | of merged events or the + of
+ * action sets). */
+gboolean iotfp_signature_valid_name(const char *name);
+
 /* Convenience for writers (iotfp-learn). */
 iotfp_signature *iotfp_signature_new(const char *model);
 iotfp_event_class *iotfp_signature_add_event(iotfp_signature *signature, const char *name);
 void iotfp_event_class_add_sample(iotfp_event_class *event, const gint32 *lengths, guint n);
 const iotfp_event_class *iotfp_signature_find_event(const iotfp_signature *signature, const char *name);
+/* Gives the signature an empty action model (replacing any) to fill with
+ * iotfp_action_model_add; padding, base, tolerance and command as given. */
+iotfp_action_model *iotfp_signature_set_action_model(iotfp_signature *signature, const iotfp_padding *padding,
+                                                     guint base_size, guint tolerance, guint max_actions,
+                                                     iotfp_command_direction direction, guint command_index);
+void iotfp_action_model_add(iotfp_action_model *model, const char *name, guint size, double frequency);
+/* The command's wire size: the payload length of the message the model
+ * names, in a burst shape (signed lengths, + from the device). FALSE when the
+ * burst has no such message, or opens the other way (a command opens its
+ * exchange; heartbeats and the device's own reports carry none). */
+gboolean iotfp_action_model_command_size(const iotfp_action_model *model, const gint32 *shape, guint n,
+                                         guint *size);
 
 #endif

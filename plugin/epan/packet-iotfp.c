@@ -12,6 +12,7 @@
 #include <epan/tap.h>
 #include <wsutil/report_message.h>
 
+#include "action_fields.h"
 #include "activity_timeline.h"
 #include "conv_features.h"
 #include "detector.h"
@@ -80,10 +81,15 @@ const iotfp_analysis *iotfp_current_analysis(void)
     return analysis;
 }
 
+iotfp_conv_facts iotfp_current_conv_facts(const iotfp_conv *conv)
+{
+    return (iotfp_conv_facts){ conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
+                               iotfp_conv_features_platform(conv->features) };
+}
+
 const iotfp_detection *iotfp_burst_detection(const iotfp_conv *conv, const iotfp_burst *burst)
 {
-    iotfp_conv_facts facts = { conv->peer_port, iotfp_analysis_peer_name(analysis, conv),
-                               iotfp_conv_features_platform(conv->features) };
+    iotfp_conv_facts facts = iotfp_current_conv_facts(conv);
     return iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
 }
 
@@ -113,11 +119,13 @@ static void init_analysis(void)
     };
     analysis = iotfp_analysis_new(&config);
     detector = iotfp_detector_new(iotfp_signatures());
+    iotfp_action_fields_init(iotfp_signatures());
 }
 
 static void cleanup_analysis(void)
 {
     iotfp_timeline_clear();
+    iotfp_action_fields_cleanup();
     iotfp_detector_free(detector);
     detector = NULL;
     iotfp_analysis_free(analysis);
@@ -264,6 +272,7 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     if (burst) {
         add_event(iotfp_tree, pinfo, tvb, conv, burst);
         add_activities(iotfp_tree, pinfo, tvb, burst);
+        iotfp_action_fields_add(iotfp_tree, pinfo, tvb, conv, burst);
         add_burst(iotfp_tree, tvb, burst);
         proto_item_append_text(root, ", Burst %u of %s", burst->id,
                                conv->scope == IOTFP_SCOPE_CLOUD ? "cloud conversation" : "local conversation");
@@ -363,8 +372,31 @@ void proto_register_iotfp(void)
             "Daily activity (waking_up, leaving_home_long...) that the activity rules infer from the home's "
             "event timeline, on the burst whose event triggers it; needs the whole capture (tshark -2, the GUI)",
             HFILL } },
+        { &hf_iotfp_actions,
+          { "Actions", "iotfp.actions", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Action set of a gateway command, from the encrypted size of its command message: the best "
+            "candidate (fewest actions, then most frequent in training), actions joined by +", HFILL } },
+        { &hf_iotfp_actions_count,
+          { "Action count", "iotfp.actions.count", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Actions in the best set, repeats counted", HFILL } },
+        { &hf_iotfp_actions_candidates,
+          { "Candidates", "iotfp.actions.candidates", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Action sets that explain the command's size within the model's tolerance", HFILL } },
+        { &hf_iotfp_actions_ambiguous,
+          { "Ambiguous", "iotfp.actions.ambiguous", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "More than one action set explains the command's size", HFILL } },
+        { &hf_iotfp_actions_size,
+          { "Command size", "iotfp.actions.size", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Payload length of the command message the action set is read from", HFILL } },
+        { &hf_iotfp_actions_model,
+          { "Action model", "iotfp.actions.model", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Model whose action model decomposes the command", HFILL } },
+        { &hf_iotfp_actions_candidate,
+          { "Other candidate", "iotfp.actions.candidate", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Another action set that explains the size, in rank order (as many as the preference "
+            "iotfp.actions_listed says, 16 by default)", HFILL } },
     };
-    static gint *ett[] = { &ett_iotfp, &ett_iotfp_burst };
+    static gint *ett[] = { &ett_iotfp, &ett_iotfp_burst, &ett_iotfp_actions };
     static ei_register_info ei[] = {
         { &ei_iotfp_privacy_event,
           { "iotfp.event.privacy_sensitive", PI_SECURITY, PI_WARN,
@@ -372,6 +404,9 @@ void proto_register_iotfp(void)
         { &ei_iotfp_activity,
           { "iotfp.activity.inferred", PI_SECURITY, PI_NOTE,
             "A daily activity of the home's people can be inferred from its event timeline", EXPFILL } },
+        { &ei_iotfp_actions_none,
+          { "iotfp.actions.no_decomposition", PI_UNDECODED, PI_NOTE,
+            "The command's size has no decomposition into the model's actions", EXPFILL } },
     };
 
     proto_iotfp = proto_register_protocol("IoT Fingerprint", "IoTFP", "iotfp");
@@ -386,6 +421,7 @@ void proto_register_iotfp(void)
     prefs_register_uint_preference(module, "burst_gap", "Burst gap (ms)",
         "Idle time in milliseconds that ends a burst of a conversation.", 10, &pref_burst_gap_ms);
     iotfp_signatures_register_prefs(module);
+    iotfp_action_fields_register_prefs(module);
     iotfp_platform_register_prefs(module);
     iotfp_activity_register_prefs(module);
 

@@ -4,6 +4,7 @@
 
 #include "analysis.h"
 #include "detector.h"
+#include "signature_set.h"
 
 #define IOTFP_TAP_NAME "iotfp"
 
@@ -22,5 +23,8 @@ const iotfp_analysis *iotfp_current_analysis(void);
  * the burst is, the burst so far in a single pass. Cached per burst by the
  * detector. NULL when no signature is a candidate for the conversation. */
 const iotfp_detection *iotfp_burst_detection(const iotfp_conv *conv, const iotfp_burst *burst);
+/* What the current analysis knows of a conversation, for choosing the
+ * signatures that apply to it. */
+iotfp_conv_facts iotfp_current_conv_facts(const iotfp_conv *conv);
 
 #endif

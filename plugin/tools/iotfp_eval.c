@@ -142,7 +142,7 @@ static char *validate_options(eval_options *options)
     for (char **pin = options->pin_texts; pin && *pin; pin++) {
         char **parts = g_strsplit(*pin, "=", 2);
         char *address = parts[0] ? iotfp_canonical_address(g_strstrip(parts[0])) : NULL;
-        gboolean ok = address && parts[1] && iotfp_label_valid_name(g_strstrip(parts[1]));
+        gboolean ok = address && parts[1] && iotfp_signature_valid_name(g_strstrip(parts[1]));
         if (ok)
             g_ptr_array_add(options->preferences,
                             g_strdup_printf("uat:" PIN_UAT ":\"%s\",\"%s\"", address, parts[1]));

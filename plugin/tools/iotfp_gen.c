@@ -12,6 +12,7 @@
 #include "capture.h"
 #include "scenario.h"
 #include "scenario_bench.h"
+#include "scenario_gateway.h"
 
 #define EXIT_USAGE 2
 #define DEFAULT_SEED 1
@@ -23,6 +24,9 @@ typedef struct {
     char *truth_path;
     char *labels_path;
     char *packets_text; /* bench only */
+    char *mix_text;       /* gateways only */
+    char *commands_text;  /* gateways only */
+    char *gateway_file;   /* gateways only */
     char **extra_arguments;
 } Options;
 
@@ -35,6 +39,9 @@ options_clear(Options *options)
     g_free(options->truth_path);
     g_free(options->labels_path);
     g_free(options->packets_text);
+    g_free(options->mix_text);
+    g_free(options->commands_text);
+    g_free(options->gateway_file);
     g_strfreev(options->extra_arguments);
 }
 
@@ -42,7 +49,8 @@ static char *
 scenario_list(void)
 {
     char *tables = g_strjoinv(", ", (char **)scenario_names());
-    char *list = g_strconcat(tables, ", " SCENARIO_BENCH_NAME, NULL);
+    char *list = g_strconcat(tables, ", " SCENARIO_BENCH_NAME ", " SCENARIO_GATEWAY_MIIO ", " SCENARIO_GATEWAY_TLS,
+                             NULL);
     g_free(tables);
     return list;
 }
@@ -63,6 +71,14 @@ build_option_context(Options *options)
           "Labels CSV to write: one row per user event", "OUT.labels.csv" },
         { "packets", 0, 0, G_OPTION_ARG_STRING, &options->packets_text,
           "Scenario " SCENARIO_BENCH_NAME " only: frames to write (default: 100000)", "N" },
+        { "mix", 0, 0, G_OPTION_ARG_STRING, &options->mix_text,
+          "Gateways only: how commands draw actions: random (1-5), scenes (the named scenes), large (4-8) "
+          "(default: random)", "MIX" },
+        { "commands", 0, 0, G_OPTION_ARG_STRING, &options->commands_text,
+          "Gateways only: commands to send, one per 20 s (default: 200)", "N" },
+        { "gateway-file", 0, 0, G_OPTION_ARG_FILENAME, &options->gateway_file,
+          "Gateways only: actions and scenes to use instead of the built-in ones "
+          "(lines 'action NAME {JSON}' and 'scene NAME A+B+...')", "FILE" },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY,
           &options->extra_arguments, NULL, NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -75,7 +91,9 @@ build_option_context(Options *options)
         "The same scenario and seed always give byte-identical files.\n\n"
         "Example:\n"
         "  iotfp-gen --scenario demo --seed 1 --pcap demo.pcap \\\n"
-        "            --truth demo.truth.csv --labels demo.labels.csv\n", known);
+        "            --truth demo.truth.csv --labels demo.labels.csv\n"
+        "  iotfp-gen --scenario " SCENARIO_GATEWAY_MIIO " --seed 2 --mix scenes --pcap gw.pcap "
+        "--labels gw.labels.csv\n", known);
     g_option_context_set_description(context, description);
     g_free(description);
     g_free(known);
@@ -103,7 +121,8 @@ validate_options(Options *options, guint64 *seed, guint64 *packets)
     if (options->packets_text != NULL
         && !g_ascii_string_to_unsigned(options->packets_text, 10, 1, G_MAXUINT64, packets, NULL))
         return g_strdup_printf("invalid --packets \"%s\"", options->packets_text);
-    if (!bench && !g_strv_contains(scenario_names(), options->scenario)) {
+    if (!bench && !scenario_gateway_is_gateway(options->scenario)
+        && !g_strv_contains(scenario_names(), options->scenario)) {
         char *known = scenario_list();
         char *message = g_strdup_printf("unknown scenario \"%s\" (known: %s)",
                                         options->scenario, known);
@@ -120,6 +139,41 @@ validate_options(Options *options, guint64 *seed, guint64 *packets)
         return message;
     }
     return NULL;
+}
+
+static char *
+validate_gateway_options(const Options *options, guint64 seed, GatewayRequest *request)
+{
+    gboolean gateway = scenario_gateway_is_gateway(options->scenario);
+    if (!gateway) {
+        if (options->mix_text != NULL || options->commands_text != NULL || options->gateway_file != NULL)
+            return g_strdup("--mix, --commands and --gateway-file are for the gateway scenarios only");
+        return NULL;
+    }
+    if (options->truth_path != NULL)
+        return g_strdup("--truth is not available for the gateway scenarios: their labels are the truth");
+    *request = (GatewayRequest){ options->scenario, seed, GATEWAY_MIX_RANDOM, SCENARIO_GATEWAY_DEFAULT_COMMANDS,
+                                 options->gateway_file };
+    if (options->mix_text != NULL && !scenario_gateway_parse_mix(options->mix_text, &request->mix))
+        return g_strdup_printf("invalid --mix \"%s\" (random, scenes, large)", options->mix_text);
+    guint64 commands;
+    if (options->commands_text != NULL) {
+        if (!g_ascii_string_to_unsigned(options->commands_text, 10, 1, 100000, &commands, NULL))
+            return g_strdup_printf("invalid --commands \"%s\" (1 to 100000)", options->commands_text);
+        request->commands = (guint)commands;
+    }
+    return NULL;
+}
+
+static gboolean
+generate_gateway(const Options *options, const GatewayRequest *request, GError **error)
+{
+    guint64 frames = 0;
+    if (!scenario_gateway_write(request, options->pcap_path, options->labels_path, &frames, error))
+        return FALSE;
+    printf("iotfp-gen: %s seed %" G_GUINT64_FORMAT ": %" G_GUINT64_FORMAT " frames, %u commands -> %s\n",
+           request->gateway, request->seed, frames, request->commands, options->pcap_path);
+    return TRUE;
 }
 
 static guint
@@ -183,12 +237,15 @@ main(int argc, char **argv)
     GError *error = NULL;
     guint64 seed = DEFAULT_SEED;
     guint64 packets = SCENARIO_BENCH_DEFAULT_PACKETS;
+    GatewayRequest gateway = { 0 };
     char *usage_error = NULL;
     if (!g_option_context_parse(context, &argc, &argv, &error)) {
         usage_error = g_strdup(error->message);
         g_clear_error(&error);
     } else {
         usage_error = validate_options(&options, &seed, &packets);
+        if (usage_error == NULL)
+            usage_error = validate_gateway_options(&options, seed, &gateway);
     }
     if (usage_error != NULL) {
         char *help = g_option_context_get_help(context, TRUE, NULL);
@@ -203,8 +260,10 @@ main(int argc, char **argv)
 
     int status = EXIT_SUCCESS;
     gboolean bench = g_strcmp0(options.scenario, SCENARIO_BENCH_NAME) == 0;
-    if (!(bench ? generate_bench(&options, seed, packets, &error)
-                : generate(&options, seed, &error))) {
+    gboolean ok = bench ? generate_bench(&options, seed, packets, &error)
+                  : scenario_gateway_is_gateway(options.scenario) ? generate_gateway(&options, &gateway, &error)
+                  : generate(&options, seed, &error);
+    if (!ok) {
         fprintf(stderr, "iotfp-gen: %s\n", error->message);
         g_error_free(error);
         status = EXIT_FAILURE;

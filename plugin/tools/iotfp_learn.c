@@ -16,8 +16,10 @@
 #include <glib.h>
 
 #include "addr.h"
+#include "burst.h"
 #include "labels.h"
 #include "learn.h"
+#include "learn_actions.h"
 #include "signature.h"
 #include "tool_options.h"
 #include "tshark_bursts.h"
@@ -34,11 +36,18 @@ typedef struct {
     char **match_texts;
     char **privacy_texts;
     char **inputs;          /* CAPTURE LABELS.csv pairs */
+    gboolean actions;       /* learn an action model, not events */
+    char *action_padding_text;
+    char *action_command_text;
+    gint action_overhead;
+    gint action_tolerance;
+    gint action_max;
     pairing_cli pairing;
     /* Validated. */
     double train_share;
     GArray *matches;        /* iotfp_match */
     GHashTable *privacy;    /* event -> what it reveals */
+    iotfp_action_learn_options action_learning;
 } learn_options;
 
 /* One capture with its labels, for one device. */
@@ -62,6 +71,8 @@ static void options_clear(learn_options *options)
     g_strfreev(options->match_texts);
     g_strfreev(options->privacy_texts);
     g_strfreev(options->inputs);
+    g_free(options->action_padding_text);
+    g_free(options->action_command_text);
     pairing_cli_clear(&options->pairing);
     if (options->matches)
         g_array_free(options->matches, TRUE);
@@ -104,6 +115,24 @@ static GOptionContext *build_option_context(learn_options *options)
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->inputs, NULL, NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
+    const GOptionEntry action_entries[] = {
+        { "actions", 0, 0, G_OPTION_ARG_NONE, &options->actions,
+          "Learn a gateway's action model: each label's event is the command's action set, names joined by +",
+          NULL },
+        { "action-padding", 0, 0, G_OPTION_ARG_STRING, &options->action_padding_text,
+          "How the cipher pads a command: none, tls12-gcm or block:SIZE (default none)", "RULE" },
+        { "action-overhead", 0, 0, G_OPTION_ARG_INT, &options->action_overhead,
+          "Fixed bytes around the padded plaintext, such as a 32-byte miIO header (default 0)", "BYTES" },
+        { "action-command", 0, 0, G_OPTION_ARG_STRING, &options->action_command_text,
+          "Which message of a burst is the command: to-device:N or from-device:N (default to-device:1)",
+          "WAY:N" },
+        { "action-tolerance", 0, 0, G_OPTION_ARG_INT, &options->action_tolerance,
+          "Bytes a predicted size may miss by (default: the least that explains every training command)",
+          "BYTES" },
+        { "action-max", 0, 0, G_OPTION_ARG_INT, &options->action_max,
+          "Most actions in one command (default: the most a training command carried)", "N" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
     GOptionContext *context = g_option_context_new("CAPTURE LABELS.csv [CAPTURE LABELS.csv ...]");
     g_option_context_set_summary(context,
         "Learns a device model's event signature from captures and their labelled user events.");
@@ -114,9 +143,15 @@ static GOptionContext *build_option_context(learn_options *options)
         "Bursts are read by running tshark with the iotfp plugin (--tshark or $" IOTFP_TSHARK_ENV ").\n\n"
         "Example:\n"
         "  iotfp-learn --model tplink-plug --match port:443 --privacy power_on=power --privacy power_off=power \\\n"
-        "              --out tplink-plug.sig tplink-plug.pcap tplink-plug.labels.csv\n");
+        "              --out tplink-plug.sig tplink-plug.pcap tplink-plug.labels.csv\n"
+        "  iotfp-learn --actions --model mijia-gateway --match port:8053 --action-padding block:16 \\\n"
+        "              --action-overhead 32 --out mijia-gateway.sig gw.pcap gw.labels.csv\n");
     g_option_context_add_main_entries(context, entries, NULL);
     pairing_cli_add_entries(context, &options->pairing);
+    GOptionGroup *actions = g_option_group_new("actions", "Action models of gateways (--actions):",
+                                               "Show the options of --actions", NULL, NULL);
+    g_option_group_add_entries(actions, action_entries);
+    g_option_context_add_group(context, actions);
     return context;
 }
 
@@ -160,6 +195,51 @@ static void match_clear(gpointer data)
     g_free(((iotfp_match *)data)->pattern);
 }
 
+static char *validate_action_options(learn_options *options)
+{
+    iotfp_action_learn_options *learning = &options->action_learning;
+    if (!options->actions) {
+        if (options->action_padding_text || options->action_command_text || options->action_overhead ||
+            options->action_tolerance >= 0 || options->action_max)
+            return g_strdup("the --action-* options need --actions");
+        return NULL;
+    }
+    if (options->privacy_texts)
+        return g_strdup("--privacy is for events, not --actions");
+    const char *padding = options->action_padding_text ? options->action_padding_text : "none";
+    guint64 value;
+    learning->padding = (iotfp_padding){ IOTFP_PADDING_NONE, 0, 0 };
+    if (strcmp(padding, "tls12-gcm") == 0)
+        learning->padding.kind = IOTFP_PADDING_TLS12_GCM;
+    else if (g_str_has_prefix(padding, "block:") &&
+             g_ascii_string_to_unsigned(padding + 6, 10, 1, IOTFP_DECOMPOSE_MAX_BLOCK, &value, NULL)) {
+        learning->padding.kind = IOTFP_PADDING_BLOCK;
+        learning->padding.block_size = (guint)value;
+    } else if (strcmp(padding, "none") != 0)
+        return g_strdup_printf("--action-padding '%s' is not none, tls12-gcm or block:SIZE (1 to %u)", padding,
+                               IOTFP_DECOMPOSE_MAX_BLOCK);
+    if (options->action_overhead < 0 || options->action_overhead > IOTFP_SIGNATURE_MAX_LENGTH)
+        return g_strdup_printf("--action-overhead must be from 0 to %u", IOTFP_SIGNATURE_MAX_LENGTH);
+    learning->padding.extra_overhead = (guint)options->action_overhead;
+    const char *command = options->action_command_text ? options->action_command_text : "to-device:1";
+    const char *colon = strchr(command, ':');
+    gboolean to_device = colon && colon - command == 9 && strncmp(command, "to-device", 9) == 0;
+    gboolean from_device = colon && colon - command == 11 && strncmp(command, "from-device", 11) == 0;
+    if ((!to_device && !from_device) ||
+        !g_ascii_string_to_unsigned(colon + 1, 10, 1, IOTFP_SHAPE_MAX, &value, NULL))
+        return g_strdup_printf("--action-command '%s' is not to-device:N or from-device:N (N from 1 to %u)", command,
+                               IOTFP_SHAPE_MAX);
+    learning->direction = to_device ? IOTFP_COMMAND_TO_DEVICE : IOTFP_COMMAND_FROM_DEVICE;
+    learning->command_index = (guint)value;
+    if (options->action_tolerance > IOTFP_SIGNATURE_MAX_LENGTH)
+        return g_strdup_printf("--action-tolerance must be from 0 to %u", IOTFP_SIGNATURE_MAX_LENGTH);
+    learning->tolerance = options->action_tolerance;
+    if (options->action_max < 0 || options->action_max > IOTFP_DECOMPOSE_MAX_ACTIONS)
+        return g_strdup_printf("--action-max must be from 1 to %u", IOTFP_DECOMPOSE_MAX_ACTIONS);
+    learning->max_actions = (guint)options->action_max;
+    return NULL;
+}
+
 static char *validate_options(learn_options *options)
 {
     char *problem = pairing_cli_validate(&options->pairing);
@@ -167,9 +247,9 @@ static char *validate_options(learn_options *options)
         return problem;
     if (!options->model)
         return g_strdup("--model is required");
-    if (!iotfp_label_valid_name(options->model))
+    if (!iotfp_signature_valid_name(options->model))
         return g_strdup_printf("--model '%s' must be a name of letters, digits and _ . - /", options->model);
-    if (options->platform && !iotfp_label_valid_name(options->platform))
+    if (options->platform && !iotfp_signature_valid_name(options->platform))
         return g_strdup_printf("--platform '%s' must be a name of letters, digits and _ . - /", options->platform);
     if (!options->out_path)
         return g_strdup("--out is required");
@@ -190,7 +270,7 @@ static char *validate_options(learn_options *options)
     options->privacy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     for (char **text = options->privacy_texts; text && *text; text++) {
         char **parts = g_strsplit(*text, "=", 2);
-        gboolean ok = parts[0] && parts[1] && iotfp_label_valid_name(parts[0]) && iotfp_label_valid_name(parts[1]);
+        gboolean ok = parts[0] && parts[1] && iotfp_signature_valid_name(parts[0]) && iotfp_signature_valid_name(parts[1]);
         if (ok && !g_hash_table_contains(options->privacy, parts[0]))
             g_hash_table_insert(options->privacy, g_strdup(parts[0]), g_strdup(parts[1]));
         else if (ok)
@@ -202,7 +282,7 @@ static char *validate_options(learn_options *options)
         if (problem)
             return problem;
     }
-    return NULL;
+    return validate_action_options(options);
 }
 
 /* Whether the plugin would apply the model to this burst's conversation.
@@ -422,12 +502,13 @@ static char *basename_of(const char *path)
 }
 
 /* The file's opening comment: what it was learned from, free of dates and
- * folders, so that regenerating it from the same data gives the same bytes. */
-static char *signature_header(const learn_options *options, GPtrArray *sources, const GArray *samples,
-                              const iotfp_learn_report *report)
+ * folders, so that regenerating it from the same data gives the same bytes.
+ * what: "event signature"; counts: the line saying what was learned from. */
+static char *signature_header(const learn_options *options, GPtrArray *sources, const char *what,
+                              const char *counts)
 {
     GString *header = g_string_new(NULL);
-    g_string_append_printf(header, "# %s: event signature written by iotfp-learn from\n", options->model);
+    g_string_append_printf(header, "# %s: %s written by iotfp-learn from\n", options->model, what);
     for (guint s = 0; s < sources->len; s++) {
         const learn_source *source = g_ptr_array_index(sources, s);
         char *capture = basename_of(source->capture->capture), *labels = basename_of(source->labels->path);
@@ -435,19 +516,27 @@ static char *signature_header(const learn_options *options, GPtrArray *sources, 
         g_free(capture);
         g_free(labels);
     }
-    guint labelled = 0;
-    for (guint i = 0; i < samples->len; i++)
-        labelled += g_array_index(samples, iotfp_learn_burst, i).event != NULL;
     if (options->train_share < 1.0)
         g_string_append_printf(header, "# on the earliest %.0f%% of each event class and of the unlabelled bursts, "
                                "in time order;\n", 100 * options->train_share);
-    g_string_append_printf(header, "# %u labelled bursts, %u unlabelled (%u distinct shape%s kept as 'other'); "
-                           "window %.3g s, offset %.3g s.\n",
-                           labelled, samples->len - labelled, report->other_samples,
-                           report->other_samples == 1 ? "" : "s", options->pairing.pairing.window,
+    g_string_append_printf(header, "# %s; window %.3g s, offset %.3g s.\n", counts, options->pairing.pairing.window,
                            options->pairing.pairing.offset);
     g_string_append(header, "# Format: signatures/README.md. Regenerate: make signatures.\n");
     return g_string_free(header, FALSE);
+}
+
+static char *event_signature_header(const learn_options *options, GPtrArray *sources, const GArray *samples,
+                                    const iotfp_learn_report *report)
+{
+    guint labelled = 0;
+    for (guint i = 0; i < samples->len; i++)
+        labelled += g_array_index(samples, iotfp_learn_burst, i).event != NULL;
+    char *counts = g_strdup_printf("%u labelled bursts, %u unlabelled (%u distinct shape%s kept as 'other')",
+                                   labelled, samples->len - labelled, report->other_samples,
+                                   report->other_samples == 1 ? "" : "s");
+    char *header = signature_header(options, sources, "event signature", counts);
+    g_free(counts);
+    return header;
 }
 
 static gboolean write_signature(const learn_options *options, const iotfp_signature *signature, const char *header,
@@ -480,6 +569,77 @@ static void warn_unused_privacy(const learn_options *options, GHashTable *labell
             fprintf(stderr, PROGRAM ": warning: --privacy names event '%s', which no label has\n", (char *)event);
 }
 
+static void labelled_command_clear(gpointer data)
+{
+    g_free((char *)((iotfp_labelled_command *)data)->where);
+}
+
+/* The training commands of every source, borrowed from them. */
+static GArray *training_commands(GPtrArray *sources)
+{
+    GArray *commands = g_array_new(FALSE, FALSE, sizeof(iotfp_labelled_command));
+    g_array_set_clear_func(commands, labelled_command_clear);
+    for (guint s = 0; s < sources->len; s++) {
+        const learn_source *source = g_ptr_array_index(sources, s);
+        for (guint i = 0; i < source->pairs->len; i++) {
+            const iotfp_label_pair *pair = &g_array_index(source->pairs, iotfp_label_pair, i);
+            if (!pair->burst || !source->in_training[i])
+                continue;
+            iotfp_labelled_command command = {
+                pair->label->event, (const gint32 *)(gpointer)pair->burst->shape->data, pair->burst->shape->len,
+                g_strdup_printf("%s:%u", source->labels->path, pair->label->line),
+            };
+            g_array_append_val(commands, command);
+        }
+    }
+    return commands;
+}
+
+static gboolean learn_actions(const learn_options *options, GPtrArray *sources, GError **error)
+{
+    GArray *commands = training_commands(sources);
+    iotfp_signature *signature = iotfp_signature_new(options->model);
+    signature->platform = g_strdup(options->platform);
+    signature->burst_gap_ms = options->pairing.burst_gap_ms;
+    for (guint i = 0; i < options->matches->len; i++) {
+        iotfp_match match = g_array_index(options->matches, iotfp_match, i);
+        match.pattern = g_strdup(match.pattern);
+        g_array_append_val(signature->matches, match);
+    }
+    gboolean ok = iotfp_learn_action_model(signature, (const iotfp_labelled_command *)(gpointer)commands->data,
+                                           commands->len, &options->action_learning, error);
+    if (ok) {
+        char *counts = g_strdup_printf("%u labelled commands", commands->len);
+        char *header = signature_header(options, sources, "action model", counts);
+        ok = write_signature(options, signature, header, error);
+        g_free(header);
+        g_free(counts);
+        if (ok)
+            printf("wrote %s\n", options->out_path);
+    }
+    iotfp_signature_free(signature);
+    g_array_free(commands, TRUE);
+    return ok;
+}
+
+/* Event signatures name events; a '+' label is an action set for --actions. */
+static gboolean check_no_action_sets(GPtrArray *sources, GError **error)
+{
+    for (guint s = 0; s < sources->len; s++) {
+        const learn_source *source = g_ptr_array_index(sources, s);
+        for (guint i = 0; i < source->labels->labels->len; i++) {
+            const iotfp_label *label = g_ptr_array_index(source->labels->labels, i);
+            if (strchr(label->event, '+')) {
+                g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE,
+                            "%s:%u: '%s' is an action set: learn action models with --actions", source->labels->path,
+                            label->line, label->event);
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
 static gboolean learn(const learn_options *options, GError **error)
 {
     GPtrArray *sources = g_ptr_array_new_with_free_func(source_free);
@@ -492,6 +652,12 @@ static gboolean learn(const learn_options *options, GError **error)
             print_pairs(source, options->pairing.pairing.window);
         }
     }
+    if (ok && options->actions) {
+        ok = learn_actions(options, sources, error);
+        g_ptr_array_free(sources, TRUE);
+        return ok;
+    }
+    ok = ok && check_no_action_sets(sources, error);
     GHashTable *labelled_events = g_hash_table_new(g_str_hash, g_str_equal);
     GArray *samples = ok ? training_samples(sources, labelled_events) : NULL;
     iotfp_signature *signature = NULL;
@@ -518,7 +684,7 @@ static gboolean learn(const learn_options *options, GError **error)
     }
     if (ok) {
         print_learn_report(report);
-        char *header = signature_header(options, sources, samples, report);
+        char *header = event_signature_header(options, sources, samples, report);
         ok = write_signature(options, signature, header, error);
         g_free(header);
         if (ok)
@@ -542,6 +708,6 @@ static void clear_cb(void *options) { options_clear(options); }
 int main(int argc, char **argv)
 {
     static const tool_main_spec tool = { PROGRAM, build_context_cb, validate_cb, run_cb, clear_cb };
-    learn_options options = { 0 };
+    learn_options options = { .action_tolerance = -1 };
     return run_tool_main(&tool, &options, argc, argv);
 }

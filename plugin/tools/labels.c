@@ -155,16 +155,15 @@ static gboolean layout_from_first_row(csv_reader *r, const GPtrArray *fields, cs
     return TRUE;
 }
 
-/* Event names end up in signature files and display filters: the same words
- * the signature parser accepts. */
-gboolean iotfp_label_valid_name(const char *name)
+/* An event, or an action set: names joined by '+' (iotfp-learn --actions). */
+static gboolean label_valid_event(const char *event)
 {
-    if (!*name || strlen(name) > 128)
-        return FALSE;
-    for (const char *c = name; *c; c++)
-        if (!g_ascii_isalnum(*c) && !strchr("_.-/", *c))
-            return FALSE;
-    return TRUE;
+    char **names = g_strsplit(event, "+", -1);
+    gboolean valid = names[0] != NULL;
+    for (char **name = names; valid && *name; name++)
+        valid = iotfp_signature_valid_name(*name);
+    g_strfreev(names);
+    return valid;
 }
 
 static gboolean read_row(csv_reader *r, const GPtrArray *fields, const csv_layout *layout, const char *only_device,
@@ -187,9 +186,10 @@ static gboolean read_row(csv_reader *r, const GPtrArray *fields, const csv_layou
     char *device = iotfp_canonical_address(device_text);
     if (!device)
         return csv_fail(r, "device '%s' is not an IPv4 or IPv6 address", device_text);
-    if (!iotfp_label_valid_name(event)) {
+    if (!label_valid_event(event)) {
         g_free(device);
-        return csv_fail(r, "event '%s' is not a name of letters, digits and _ . - /", event);
+        return csv_fail(r, "event '%s' is not a name of letters, digits and _ . - /, or names joined by + "
+                           "(an action set)", event);
     }
     if (strcmp(event, IOTFP_EVENT_OTHER) == 0) {
         g_free(device);

@@ -3,7 +3,8 @@
  *
  * A labels file is CSV: "time,device_ip,event" (the IoTEvent layout), or
  * "time,event" for one device named on the command line. A header row is
- * optional; time is epoch seconds. */
+ * optional; time is epoch seconds. The event of a gateway command is its
+ * action set, the action names joined by '+' (learn_actions.h). */
 #ifndef IOTFP_LABELS_H
 #define IOTFP_LABELS_H
 
@@ -28,10 +29,6 @@ typedef struct {
  * (which is an error without it). Every error names the file and line. */
 iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device, GError **error);
 void iotfp_label_file_free(iotfp_label_file *file);
-
-/* Event and model names end up in signature files and display filters:
- * letters, digits and _ . - /, as the signature parser accepts. */
-gboolean iotfp_label_valid_name(const char *name);
 
 /* The devices the labels name, sorted: a GPtrArray of borrowed strings. */
 GPtrArray *iotfp_label_file_devices(const iotfp_label_file *file);

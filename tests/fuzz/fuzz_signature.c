@@ -12,6 +12,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (signature) {
         /* A file that parses must also survive being written back. */
         g_free(iotfp_signature_format(signature));
+        /* And its action model must decompose within the decomposer's bounds. */
+        if (signature->action_model)
+            iotfp_decompose_result_free(iotfp_decompose(&signature->action_model->decompose, size));
         iotfp_signature_free(signature);
     } else {
         g_error_free(error);

@@ -156,6 +156,126 @@ static void test_limits(void)
     g_error_free(error);
 }
 
+static const char gateway[] =
+    "iotfp-signature 1\n"
+    "model mijia-gateway\n"
+    "match port 8053\n"
+    "burst_gap_ms 1500\n"
+    "action lamp1.on 41 0.25   # name, bytes, prior\n"
+    "action lamp1.off 42 0.125\n"
+    "action_command to-device 2\n"
+    "action_padding block 16\n"
+    "action_overhead 32\n"
+    "action_base 61\n"
+    "action_tolerance 2\n";
+
+static void test_action_model(void)
+{
+    GError *error = NULL;
+    iotfp_signature *sig = parse(gateway, &error);
+    g_assert_no_error(error);
+    const iotfp_action_model *model = sig->action_model;
+    g_assert_nonnull(model);
+    g_assert_cmpuint(sig->events->len, ==, 0);
+    g_assert_cmpuint(model->decompose.padding.kind, ==, IOTFP_PADDING_BLOCK);
+    g_assert_cmpuint(model->decompose.padding.block_size, ==, 16);
+    g_assert_cmpuint(model->decompose.padding.extra_overhead, ==, 32);
+    g_assert_cmpuint(model->decompose.base_size, ==, 61);
+    g_assert_cmpuint(model->decompose.tolerance, ==, 2);
+    g_assert_cmpuint(model->decompose.max_actions, ==, IOTFP_SIGNATURE_DEFAULT_MAX_ACTIONS);
+    g_assert_cmpuint(model->decompose.n_actions, ==, 2);
+    g_assert_cmpstr(model->decompose.actions[1].name, ==, "lamp1.off");
+    g_assert_cmpuint(model->decompose.actions[1].size, ==, 42);
+    g_assert_cmpfloat(model->decompose.actions[1].frequency, ==, 0.125);
+    g_assert_cmpuint(model->command_direction, ==, IOTFP_COMMAND_TO_DEVICE);
+    g_assert_cmpuint(model->command_index, ==, 2);
+
+    /* The second packet towards the device is the command... */
+    const gint32 shape[] = { -96, +80, +48, -144, -64 };
+    guint size = 0;
+    g_assert_true(iotfp_action_model_command_size(model, shape, G_N_ELEMENTS(shape), &size));
+    g_assert_cmpuint(size, ==, 144);
+    g_assert_false(iotfp_action_model_command_size(model, shape, 3, &size));
+    g_assert_false(iotfp_action_model_command_size(model, shape, 0, &size));
+    /* ...of a burst the cloud opens: a heartbeat the device opens has none. */
+    const gint32 heartbeat[] = { +32, -32, -144 };
+    g_assert_false(iotfp_action_model_command_size(model, heartbeat, G_N_ELEMENTS(heartbeat), &size));
+
+    /* The model decomposes: base 61 + 41 = 102 plaintext -> 112 + 32. */
+    iotfp_decompose_result *result = iotfp_decompose(&model->decompose, 144);
+    g_assert_cmpuint(result->status, ==, IOTFP_DECOMPOSE_OK);
+    iotfp_decompose_result_free(result);
+
+    char *text = iotfp_signature_format(sig);
+    iotfp_signature *again = parse(text, &error);
+    g_assert_no_error(error);
+    char *text_again = iotfp_signature_format(again);
+    g_assert_cmpstr(text, ==, text_again);
+    g_assert_cmpuint(again->action_model->command_index, ==, 2);
+    g_assert_cmpfloat(again->action_model->decompose.actions[0].frequency, ==, 0.25);
+    g_free(text);
+    g_free(text_again);
+    iotfp_signature_free(again);
+    iotfp_signature_free(sig);
+
+    /* Other paddings and directions round-trip too. */
+    iotfp_signature *tls = iotfp_signature_new("tls-gateway");
+    tls->burst_gap_ms = 1500;
+    iotfp_padding gcm = { IOTFP_PADDING_TLS12_GCM, 0, 0 };
+    iotfp_action_model *tls_model =
+        iotfp_signature_set_action_model(tls, &gcm, 120, 0, 12, IOTFP_COMMAND_FROM_DEVICE, 1);
+    iotfp_action_model_add(tls_model, "fan.speed_2", 37, 1.0 / 3.0);
+    text = iotfp_signature_format(tls);
+    again = parse(text, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(again->action_model->decompose.padding.kind, ==, IOTFP_PADDING_TLS12_GCM);
+    g_assert_cmpuint(again->action_model->command_direction, ==, IOTFP_COMMAND_FROM_DEVICE);
+    g_assert_cmpuint(again->action_model->decompose.max_actions, ==, 12);
+    g_assert_cmpfloat(again->action_model->decompose.actions[0].frequency, ==, 1.0 / 3.0);
+    g_free(text);
+    iotfp_signature_free(again);
+    iotfp_signature_free(tls);
+}
+
+#define GW HEAD "action a 10 1\naction_padding none\naction_base 5\naction_command to-device 1\n"
+
+static void test_action_model_malformed(void)
+{
+    GError *error = NULL;
+    iotfp_signature *sig = parse(GW, &error);
+    g_assert_no_error(error);
+    iotfp_signature_free(sig);
+
+    BAD(HEAD "action_base 5\n", "an action model with no 'action'");
+    BAD(HEAD "action a 10 1\naction_base 5\naction_command to-device 1\n", "needs 'action_padding'");
+    BAD(HEAD "action a 10 1\naction_padding none\naction_command to-device 1\n", "needs 'action_padding'");
+    BAD(HEAD "action a 10 1\naction_padding none\naction_base 5\n", "needs 'action_padding'");
+    BAD(GW "action a 11 1\n", "bad.sig:8: action 'a' given twice");
+    BAD(GW "action b 0 1\n", "adds 0 bytes");
+    BAD(GW "action b 10 0\n", "action prior '0'");
+    BAD(GW "action b 10 nan\n", "action prior 'nan'");
+    BAD(GW "action b 10\n", "'action' takes a name");
+    BAD(GW "action b+c 10 1\n", "not a valid action name");
+    BAD(GW "action b 70000 1\n", "action size '70000'");
+    BAD(GW "action_padding none\n", "'action_padding' given twice");
+    BAD(GW "action_base 6\n", "'action_base' given twice");
+    BAD(GW "action_command to-device 2\n", "'action_command' given twice");
+    BAD(HEAD "action_padding block 0\n", "block size must be at least 1");
+    BAD(HEAD "action_padding block 257\n", "block size '257'");
+    BAD(HEAD "action_padding cbc\n", "'action_padding' is 'none'");
+    BAD(HEAD "action_command sideways 1\n", "'action_command' is 'to-device N'");
+    BAD(HEAD "action_command to-device 0\n", "message numbers start at 1");
+    BAD(HEAD "action_max 0\n", "action_max must be at least 1");
+    BAD(HEAD "action_max 32\n", "action_max '32'");
+    BAD(HEAD "action_colour red\n", "unknown keyword 'action_colour'");
+
+    GString *many = g_string_new(GW);
+    for (int i = 0; i < IOTFP_SIGNATURE_MAX_ACTION_KINDS; i++)
+        g_string_append_printf(many, "action a%d 1 1\n", i);
+    expect_error(many->str, many->len, "more than 256 actions");
+    g_string_free(many, TRUE);
+}
+
 static void test_load_missing_file(void)
 {
     GError *error = NULL;
@@ -173,5 +293,7 @@ int main(int argc, char **argv)
     g_test_add_func("/signature/truncated-binary", test_truncated_and_binary);
     g_test_add_func("/signature/limits", test_limits);
     g_test_add_func("/signature/missing-file", test_load_missing_file);
+    g_test_add_func("/signature/action-model", test_action_model);
+    g_test_add_func("/signature/action-model-malformed", test_action_model_malformed);
     return g_test_run();
 }

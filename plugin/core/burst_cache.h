@@ -1,0 +1,40 @@
+/* What a per-burst result depends on, for the caches of the detectors: the
+ * burst's size (a single pass sees it grow packet by packet), what was known
+ * of its conversation and the user's pin. Names and platforms are interned
+ * strings, so comparing pointers is enough. */
+#ifndef IOTFP_BURST_CACHE_H
+#define IOTFP_BURST_CACHE_H
+
+#include "burst.h"
+#include "signature_set.h"
+
+typedef struct {
+    guint32 pkts; /* 0: nothing cached yet */
+    iotfp_conv_facts facts;
+    const char *pinned_model;
+} iotfp_burst_cache_key;
+
+static inline gboolean iotfp_burst_cache_key_holds(const iotfp_burst_cache_key *key, const iotfp_burst *burst,
+                                                   const iotfp_conv_facts *facts, const char *pinned_model)
+{
+    return key->pkts == burst->pkts && key->pinned_model == pinned_model &&
+           key->facts.peer_port == facts->peer_port && key->facts.cloud_name == facts->cloud_name &&
+           key->facts.platform == facts->platform;
+}
+
+static inline void iotfp_burst_cache_key_set(iotfp_burst_cache_key *key, const iotfp_burst *burst,
+                                             const iotfp_conv_facts *facts, const char *pinned_model)
+{
+    *key = (iotfp_burst_cache_key){ burst->pkts, *facts, pinned_model };
+}
+
+/* The cache entry of a burst, growing the array (of `size`-byte entries,
+ * zeroed when new) to hold it. */
+static inline gpointer iotfp_burst_cache_entry(GArray *cache, const iotfp_burst *burst)
+{
+    if (burst->id >= cache->len)
+        g_array_set_size(cache, MAX(burst->id + 1, cache->len * 2));
+    return cache->data + (gsize)burst->id * g_array_get_element_size(cache);
+}
+
+#endif
