@@ -1,7 +1,8 @@
 /* stats_tree_iotfp.c
- * Statistics > IoT Fingerprint: trees of platforms, devices and events, also
- * as tshark -z iotfp_<tree>,tree (a stats tree's name cannot hold a comma). Conversations are counted at their first
- * packet and bursts at theirs, each once. In a visited pass (the GUI, tshark -2)
+ * Statistics > IoT Fingerprint: trees of platforms, devices, events and
+ * gateway actions, also as tshark -z iotfp_<tree>,tree (a stats tree's name
+ * cannot hold a comma). Conversations are counted at their first packet and
+ * bursts at theirs, each once. In a visited pass (the GUI, tshark -2)
  * the first pass has decided everything by then; a single pass counts what
  * was known at that packet.
  *
@@ -10,6 +11,7 @@
 #include <epan/packet.h>
 #include <epan/stats_tree.h>
 
+#include "action_fields.h"
 #include "conv_features.h"
 #include "packet-iotfp.h"
 #include "registration.h"
@@ -50,26 +52,52 @@ static int platform_convs_node = -1;
 static int platform_devices_node = -1;
 static int platform_bytes_node = -1;
 
+/* The (device, platform) pairs each open Platforms tree has counted, so that
+ * a device counts once per platform at O(1) per conversation. Keyed by the
+ * tree: the GUI can show several at once. A retap starts again from frame 1,
+ * and Wireshark resets the tree's nodes without calling init again, so a
+ * frame number not beyond the last one seen starts the set afresh. */
+typedef struct {
+    GHashTable *pairs; /* "device platform" strings */
+    guint32 last_frame;
+} platform_devices_seen;
+
+static GHashTable *seen_by_tree; /* stats_tree * -> platform_devices_seen * */
+
+static void free_platform_devices_seen(gpointer data)
+{
+    platform_devices_seen *seen = data;
+    g_hash_table_destroy(seen->pairs);
+    g_free(seen);
+}
+
+static void platforms_cleanup(stats_tree *st)
+{
+    g_hash_table_remove(seen_by_tree, st);
+}
+
+/* TRUE the first time the tree sees the device on this platform. */
+static gboolean first_of_device_on_platform(stats_tree *st, guint32 frame, const iotfp_conv *conv)
+{
+    platform_devices_seen *seen = g_hash_table_lookup(seen_by_tree, st);
+    if (frame <= seen->last_frame)
+        g_hash_table_remove_all(seen->pairs);
+    seen->last_frame = frame;
+    char device_text[IOTFP_ADDR_STRLEN];
+    char *pair = g_strconcat(device_name(conv, device_text), " ", platform_name(conv), NULL);
+    return g_hash_table_add(seen->pairs, pair);
+}
+
 static void platforms_init(stats_tree *st)
 {
     platform_convs_node = stats_tree_create_node(st, PLATFORM_CONVS_NODE, 0, STAT_DT_INT, TRUE);
     platform_devices_node = stats_tree_create_node(st, PLATFORM_DEVICES_NODE, 0, STAT_DT_INT, TRUE);
     platform_bytes_node = stats_tree_create_node(st, PLATFORM_BYTES_NODE, 0, STAT_DT_INT, TRUE);
-}
-
-/* Whether an earlier conversation of the device has the same platform, so
- * that a device counts once per platform without state kept across packets. */
-static gboolean device_seen_on_platform(const iotfp_conv *conv)
-{
-    const iotfp_analysis *analysis = iotfp_current_analysis();
-    const char *platform = platform_name(conv);
-    for (guint32 id = 1; id < conv->id; id++) {
-        const iotfp_conv *earlier = iotfp_analysis_conv(analysis, id);
-        if (iotfp_addr_compare(&earlier->device, &conv->device) == 0 &&
-            strcmp(platform_name(earlier), platform) == 0)
-            return TRUE;
-    }
-    return FALSE;
+    if (!seen_by_tree)
+        seen_by_tree = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_platform_devices_seen);
+    platform_devices_seen *seen = g_new0(platform_devices_seen, 1);
+    seen->pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_replace(seen_by_tree, st, seen);
 }
 
 static tap_packet_status platforms_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -84,7 +112,7 @@ static tap_packet_status platforms_packet(stats_tree *st, packet_info *pinfo, ep
         return TAP_PACKET_REDRAW;
     tick_stat_node(st, PLATFORM_CONVS_NODE, 0, TRUE);
     tick_stat_node(st, platform, platform_convs_node, FALSE);
-    if (!device_seen_on_platform(info->conv)) {
+    if (first_of_device_on_platform(st, pinfo->num, info->conv)) {
         tick_stat_node(st, PLATFORM_DEVICES_NODE, 0, TRUE);
         tick_stat_node(st, platform, platform_devices_node, FALSE);
     }
@@ -157,23 +185,80 @@ static tap_packet_status events_packet(stats_tree *st, packet_info *pinfo, epan_
     return TAP_PACKET_REDRAW;
 }
 
+/* Actions: per device, the commands its gateway's action model decomposed
+ * (each best set, how many were ambiguous or had no decomposition), and how
+ * often each action occurs in the best sets. A command is counted at its
+ * burst's first packet, like the events. */
+
+#define COMMANDS_NODE "Commands by device"
+#define ACTIONS_NODE "Actions by device (in the best sets)"
+#define AMBIGUOUS_NODE "ambiguous"
+#define NO_DECOMPOSITION_NODE "no decomposition"
+
+static void actions_init(stats_tree *st)
+{
+    stats_tree_create_node(st, COMMANDS_NODE, 0, STAT_DT_INT, TRUE);
+    stats_tree_create_node(st, ACTIONS_NODE, 0, STAT_DT_INT, TRUE);
+}
+
+static tap_packet_status actions_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
+                                        const void *data, tap_flags_t flags _U_)
+{
+    const iotfp_tap_info *info = data;
+    if (!starts_burst(pinfo, info))
+        return TAP_PACKET_DONT_REDRAW;
+    const iotfp_action_detection *detection = iotfp_burst_actions(info->conv, info->burst);
+    if (!detection)
+        return TAP_PACKET_DONT_REDRAW;
+    char device_text[IOTFP_ADDR_STRLEN];
+    const char *device = device_name(info->conv, device_text);
+    int commands_node = tick_stat_node(st, COMMANDS_NODE, 0, TRUE);
+    int device_node = tick_stat_node(st, device, commands_node, TRUE);
+    const iotfp_decompose_result *result = detection->result;
+    if (!iotfp_decompose_best(result)) {
+        tick_stat_node(st, NO_DECOMPOSITION_NODE, device_node, FALSE);
+        return TAP_PACKET_REDRAW;
+    }
+    const iotfp_action_model *model = detection->model->action_model;
+    char *set = iotfp_action_set_format(model, result, 0);
+    char *set_node = g_strconcat("set ", *set ? set : "(none)", NULL);
+    tick_stat_node(st, set_node, device_node, FALSE);
+    g_free(set_node);
+    g_free(set);
+    if (iotfp_decompose_ambiguous(result))
+        tick_stat_node(st, AMBIGUOUS_NODE, device_node, FALSE);
+
+    const guint8 *counts = iotfp_decompose_counts(result, 0);
+    guint total = 0;
+    for (guint a = 0; a < model->decompose.n_actions; a++)
+        total += counts[a];
+    int actions_node = increase_stat_node(st, ACTIONS_NODE, 0, TRUE, (gint)total);
+    int device_actions_node = increase_stat_node(st, device, actions_node, TRUE, (gint)total);
+    for (guint a = 0; a < model->decompose.n_actions; a++)
+        if (counts[a])
+            increase_stat_node(st, model->decompose.actions[a].name, device_actions_node, FALSE, counts[a]);
+    return TAP_PACKET_REDRAW;
+}
+
 /* One row per tree: tshark -z <abbr>,tree, and the menu entry. */
 typedef struct {
     const char *abbr;
     const char *menu_name;
     stat_tree_init_cb init;
     stat_tree_packet_cb packet;
+    stat_tree_cleanup_cb cleanup;
 } iotfp_tree;
 
 static const iotfp_tree trees[] = {
-    { "iotfp_platforms", "IoT Fingerprint/Platforms", platforms_init, platforms_packet },
-    { "iotfp_devices", "IoT Fingerprint/Devices", devices_init, devices_packet },
-    { "iotfp_events", "IoT Fingerprint/Events", events_init, events_packet },
+    { "iotfp_platforms", "IoT Fingerprint/Platforms", platforms_init, platforms_packet, platforms_cleanup },
+    { "iotfp_devices", "IoT Fingerprint/Devices", devices_init, devices_packet, NULL },
+    { "iotfp_events", "IoT Fingerprint/Events", events_init, events_packet, NULL },
+    { "iotfp_actions", "IoT Fingerprint/Actions", actions_init, actions_packet, NULL },
 };
 
 void register_stats_tree_iotfp(void)
 {
     for (gsize i = 0; i < G_N_ELEMENTS(trees); i++)
         stats_tree_register_plugin(IOTFP_TAP_NAME, trees[i].abbr, trees[i].menu_name, TL_REQUIRES_NOTHING,
-                                   trees[i].packet, trees[i].init, NULL);
+                                   trees[i].packet, trees[i].init, trees[i].cleanup);
 }

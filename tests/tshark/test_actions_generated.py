@@ -18,8 +18,10 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 
 import iotfp_tshark
+from test_stats_trees import parse_tree
 
 MIIO_DEVICE_ID = "287654321"
 MIIO_TOKEN = "00112233445566778899aabbccddeeff"
@@ -130,6 +132,41 @@ def score(gateway, tshark, captures, signature):
     return commands, unambiguous, unambiguous_exact, among, exact
 
 
+TREE_FIELDS = ["frame.number", "iotfp.device", "iotfp.burst.start", "iotfp.actions.model", "iotfp.actions",
+               "iotfp.actions.ambiguous"]
+
+
+def check_actions_tree(gateway, tshark, capture, signature):
+    """Statistics > IoT Fingerprint > Actions (tshark -z iotfp_actions,tree)
+    against the -T fields output of the same capture: each command once, at
+    its burst's first packet."""
+    options = ["-o", "iotfp.signature_path:" + signature]
+    rows = tshark.fields(capture, TREE_FIELDS, options)
+    commands, actions = "Commands by device", "Actions by device (in the best sets)"
+    want = Counter()
+    for row in rows:
+        if not row["iotfp.actions.model"] or row["iotfp.burst.start"] != row["frame.number"]:
+            continue
+        device = row["iotfp.device"]
+        want.update([(commands,), (commands, device)])
+        if not row["iotfp.actions"]:
+            want[(commands, device, "no decomposition")] += 1
+            continue
+        want[(commands, device, "set " + row["iotfp.actions"])] += 1
+        if row["iotfp.actions.ambiguous"] in ("1", "True"):
+            want[(commands, device, "ambiguous")] += 1
+        names = row["iotfp.actions"].split("+")
+        want.update([(actions,)] * len(names) + [(actions, device)] * len(names) +
+                    [(actions, device, name) for name in names])
+    proc = tshark.run(["-r", tshark.readable_copy(capture), "-2", "-q", "-z", "iotfp_actions,tree"] + options)
+    got = {path: count for path, (count, _, _) in parse_tree(proc.stdout).items()}
+    expect(want[(commands,)] >= COMMANDS, "%s: the fields show only %d commands" % (gateway, want[(commands,)]))
+    for path in sorted(set(got) | set(want)):
+        expect(got.get(path) == want.get(path), "%s actions tree %s: tree says %s, fields say %s"
+               % (gateway, " > ".join(path), got.get(path), want.get(path)))
+    print("%s: %d nodes of the actions tree cross-checked against -T fields" % (gateway, len(want)))
+
+
 def check_miio_truth(tshark, captures, vocabulary_text):
     """The decrypted JSON of each labelled command holds its labelled actions."""
     names = {}
@@ -218,6 +255,7 @@ def main():
         expect(unambiguous_exact >= MIN_EXACT_UNAMBIGUOUS * unambiguous,
                "%s: exact set for %d of %d unambiguous commands" % (gateway, unambiguous_exact, unambiguous))
         expect(among == commands, "%s: true set among the candidates for %d of %d" % (gateway, among, commands))
+        check_actions_tree(gateway, tshark, held_out[0][0], signature)
         if gateway == "mijia-gateway":
             check_miio_truth(tshark, held_out, vocabulary_text)
     if failures:

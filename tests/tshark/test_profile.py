@@ -16,7 +16,7 @@ PROFILE = "IoT Fingerprint"
 SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "profiles", PROFILE)
 # Custom columns of the profile and the field each one shows.
 IOTFP_COLUMNS = {"Device": "iotfp.device", "Platform": "iotfp.platform", "Burst": "iotfp.burst",
-                 "Event": "iotfp.event"}
+                 "Event": "iotfp.event", "Actions": "iotfp.actions"}
 failures = []
 
 
