@@ -1,13 +1,18 @@
 """Screenshots of the real Wireshark GUI with the "IoT Fingerprint" profile
-on the demo capture: the packet list, the detail tree of a privacy-sensitive
-event and each Statistics > IoT Fingerprint dialog, as PNGs.
+on the demo capture: the packet list, the detail trees of a privacy-sensitive
+event and of a gateway command's action sets, and each Statistics > IoT
+Fingerprint dialog, as PNGs.
 
 Run by `make screenshots`, inside xvfb-run (the X server must accept the
 unprivileged user Wireshark runs as: -ac). Wireshark loads the freshly built
 plugin exactly as the tshark tests do (tests/tshark/iotfp_tshark.py: a
 throwaway HOME, as 'nobody' when root). The capture is the demo home of
-`make demo` (iotfp-gen --scenario demo --seed 1); the signatures are written
-from the truth of another seed, as in tests/tshark/test_events_generated.py.
+`make demo` (iotfp-gen --scenario demo --seed 1) with the miio scenario's
+plug and a Mijia gateway (--scenario mijia-gateway, built-in vocabulary)
+merged in; the signatures are written from the truth of another seed, as in
+tests/tshark/test_events_generated.py, and the gateway's action model is
+learned by iotfp-learn --actions from labelled captures of other seeds, as in
+tests/tshark/test_actions_generated.py.
 Fails when Wireshark reports a problem while loading the profile.
 
 Environment: IOTFP_PLUGIN, IOTFP_GLOBAL_PLUGIN_DIR, IOTFP_GEN (as for the
@@ -26,13 +31,19 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "tshark"))
 import iotfp_tshark  # noqa: E402
 from test_events_generated import write_signatures  # noqa: E402
+from test_actions_generated import GATEWAYS, generate as generate_gateway, run as run_checked  # noqa: E402
 
 PROFILE = "IoT Fingerprint"
 PCAP_MICROSECONDS, PCAP_NANOSECONDS = 0xA1B2C3D4, 0xA1B23C4D
+GATEWAY = "mijia-gateway"
+# Commands in the home's gateway capture, one per 20 s: within the demo's ten minutes.
+GATEWAY_COMMANDS = 25
+# Captures the gateway's action model is learned from: seeds other than the home's.
+GATEWAY_TRAINING = [(2, "random"), (3, "random")]
 SCREEN = (1280, 900)  # the Xvfb screen that make screenshots starts
 # Statistics > IoT Fingerprint, in menu order, and the file each dialog goes to.
-STATS_DIALOGS = [("Devices", "stats-devices.png"), ("Events", "stats-events.png"),
-                 ("Platforms", "stats-platforms.png")]
+STATS_DIALOGS = [("Actions", "stats-actions.png"), ("Devices", "stats-devices.png"),
+                 ("Events", "stats-events.png"), ("Platforms", "stats-platforms.png")]
 # Lines Wireshark prints on a headless machine whatever the profile.
 ENVIRONMENT_NOISE = ("nl80211 not found.",)
 
@@ -101,6 +112,15 @@ class Wireshark:
         xdotool("mousemove", "--window", self.window, str(x), str(y), "click", "1")
         time.sleep(0.4)
 
+    def open_iotfp_details(self):
+        """Opens the selected packet's IoT Fingerprint tree with all its subtrees."""
+        # The details pane: its last item is IoT Fingerprint.
+        self.click(SCREEN[0] // 2, SCREEN[1] - 60)
+        self.keys("End", "shift+Right")
+        # Previous packet and back: the list scrolls to the selected packet,
+        # whose IoT Fingerprint subtrees stay open.
+        self.keys("ctrl+Up", "ctrl+Down")
+
     def shoot(self, name):
         time.sleep(1)
         path = os.path.join(self.session.out, name)
@@ -130,6 +150,7 @@ class Session:
         for device, (model, by_name) in write_signatures(learn_truth, signatures).items():
             if not by_name:
                 options += ["-o", 'uat:iotfp_device_models:"%s","%s"' % (device, model)]
+        self.learn_gateway(signatures)
         self.options = options
         self.install_profile()
         self.env = dict(self.tshark.env, DISPLAY=os.environ["DISPLAY"],
@@ -140,14 +161,36 @@ class Session:
     @staticmethod
     def demo_home(work):
         """The demo home of make demo with the miio scenario's Xiaomi plug moved into
-        its first minutes, so that a platform shows (the demo's clouds are made up)."""
+        its first minutes, so that a platform shows (the demo's clouds are made up),
+        and a Mijia gateway sending scene commands (iotfp-gen --scenario mijia-gateway)."""
         demo, _, _ = iotfp_tshark.generate("demo", work, seed=1)
         miio, _, _ = iotfp_tshark.generate("miio", work, seed=1)
-        shift = first_packet_time(demo) + 10 - first_packet_time(miio)
-        iotfp_tshark.run_tool(["editcap", "-t", "%.6f" % shift, miio, miio + ".shifted"])
+        gateway = os.path.join(work, GATEWAY + ".pcap")
+        run_checked([os.environ["IOTFP_GEN"], "--scenario", GATEWAY, "--seed", "1", "--mix", "scenes",
+                     "--commands", str(GATEWAY_COMMANDS), "--pcap", gateway])
+        start = first_packet_time(demo)
+        parts = [demo]
+        for capture, delay in ((miio, 10), (gateway, 20)):
+            shift = start + delay - first_packet_time(capture)
+            iotfp_tshark.run_tool(["editcap", "-t", "%.6f" % shift, capture, capture + ".shifted"])
+            parts.append(capture + ".shifted")
         home = os.path.join(work, "home.pcap")
-        iotfp_tshark.run_tool(["mergecap", "-F", "pcap", "-w", home, demo, miio + ".shifted"])
+        iotfp_tshark.run_tool(["mergecap", "-F", "pcap", "-w", home] + parts)
         return home
+
+    def learn_gateway(self, signatures):
+        """The gateway's action model, learned by iotfp-learn --actions from labelled captures
+        of other seeds, as in tests/tshark/test_actions_generated.py."""
+        training = self.tshark.private_dir("gateway-training")
+        inputs = []
+        for seed, mix in GATEWAY_TRAINING:
+            capture, labels, _ = generate_gateway(training, GATEWAY, seed, mix, None)
+            inputs += [capture, labels]
+        options = {name: learn_options for name, learn_options, _ in GATEWAYS}[GATEWAY]
+        learn = [iotfp_tshark.tool("iotfp-learn"), "--actions", "--model", GATEWAY, "--out",
+                 os.path.join(signatures, GATEWAY + ".sig")] + options + inputs
+        run_checked(learn, env=dict(os.environ, IOTFP_TSHARK=self.tshark.wrapper_script()))
+        os.chmod(os.path.join(signatures, GATEWAY + ".sig"), 0o644)
 
     def chown(self, path):
         if self.tshark.prefix:
@@ -181,6 +224,17 @@ class Session:
                 return int(r["frame.number"])
         sys.exit("FAIL: the demo capture shows no privacy-sensitive event")
 
+    def gateway_command_frame(self):
+        """First frame of the gateway command with the fewest candidate action sets
+        (the earliest of those): its candidates subtree fits the details pane."""
+        rows = self.tshark.fields(self.generated, ["frame.number", "iotfp.burst.start", "iotfp.actions",
+                                                   "iotfp.actions.candidates"], self.options)
+        commands = [(int(r["iotfp.actions.candidates"]), int(r["frame.number"])) for r in rows
+                    if r["iotfp.actions"] and r["iotfp.burst.start"] == r["frame.number"]]
+        if not commands:
+            sys.exit("FAIL: the plugin decomposed no command of the gateway into actions")
+        return min(commands)[1]
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -193,13 +247,13 @@ def main():
         with Wireshark(session, session.options + ["-g", str(frame + 20)], upper_pane=640) as ws:
             ws.shoot("packet-list.png")
         with Wireshark(session, session.options + ["-g", str(frame)]) as ws:
-            # The details pane: its last item is IoT Fingerprint; open it whole.
-            ws.click(SCREEN[0] // 2, SCREEN[1] - 60)
-            ws.keys("End", "shift+Right")
-            # Previous packet and back: the list scrolls to the event, whose
-            # IoT Fingerprint subtrees stay open.
-            ws.keys("ctrl+Up", "ctrl+Down")
+            ws.open_iotfp_details()
             ws.shoot("event-detail.png")
+        # A lower packet list: the command's candidates fill the details pane.
+        with Wireshark(session, session.options + ["-g", str(session.gateway_command_frame())],
+                       upper_pane=200) as ws:
+            ws.open_iotfp_details()
+            ws.shoot("action-detail.png")
         for position, (name, png) in enumerate(STATS_DIALOGS):
             with Wireshark(session, session.options) as ws:
                 # Plugin trees close the Statistics menu: up from the first item wraps to them.
