@@ -35,6 +35,7 @@ from test_actions_generated import GATEWAYS, generate as generate_gateway, run a
 
 PROFILE = "IoT Fingerprint"
 PCAP_MICROSECONDS, PCAP_NANOSECONDS = 0xA1B2C3D4, 0xA1B23C4D
+PLUG = "xiaomi-plug"
 GATEWAY = "mijia-gateway"
 # Commands in the home's gateway capture, one per 20 s: within the demo's ten minutes.
 GATEWAY_COMMANDS = 25
@@ -150,8 +151,7 @@ class Session:
         for device, (model, by_name) in write_signatures(learn_truth, signatures).items():
             if not by_name:
                 options += ["-o", 'uat:iotfp_device_models:"%s","%s"' % (device, model)]
-        self.learn_gateway(signatures)
-        self.options = options
+        self.options = options + self.learn_xiaomi_models(signatures)
         self.install_profile()
         self.env = dict(self.tshark.env, DISPLAY=os.environ["DISPLAY"],
                         XDG_RUNTIME_DIR=self.tshark.private_dir("runtime"))
@@ -178,19 +178,32 @@ class Session:
         iotfp_tshark.run_tool(["mergecap", "-F", "pcap", "-w", home] + parts)
         return home
 
-    def learn_gateway(self, signatures):
-        """The gateway's action model, learned by iotfp-learn --actions from labelled captures
-        of other seeds, as in tests/tshark/test_actions_generated.py."""
-        training = self.tshark.private_dir("gateway-training")
-        inputs = []
+    def learn_xiaomi_models(self, signatures):
+        """The plug's event model and the gateway's action model, learned by iotfp-learn from
+        labelled captures of other seeds (as tests/tshark/test_learn_eval.py and
+        test_actions_generated.py do), and the options that pin each to its device: both reach
+        their cloud on port 8053, and a pinned device gets its own model only."""
+        training = self.tshark.private_dir("xiaomi-training")
+        plug, _, plug_labels = iotfp_tshark.generate("miio", training, seed=2)
+        plug_device = plug_labels[0]["device_ip"]
+        gateway_inputs = []
         for seed, mix in GATEWAY_TRAINING:
-            capture, labels, _ = generate_gateway(training, GATEWAY, seed, mix, None)
-            inputs += [capture, labels]
-        options = {name: learn_options for name, learn_options, _ in GATEWAYS}[GATEWAY]
-        learn = [iotfp_tshark.tool("iotfp-learn"), "--actions", "--model", GATEWAY, "--out",
-                 os.path.join(signatures, GATEWAY + ".sig")] + options + inputs
-        run_checked(learn, env=dict(os.environ, IOTFP_TSHARK=self.tshark.wrapper_script()))
-        os.chmod(os.path.join(signatures, GATEWAY + ".sig"), 0o644)
+            capture, labels, gateway_labels = generate_gateway(training, GATEWAY, seed, mix, None)
+            gateway_inputs += [capture, labels]
+        gateway_device = gateway_labels[0]["device_ip"]
+        learn = iotfp_tshark.tool("iotfp-learn")
+        env = dict(os.environ, IOTFP_TSHARK=self.tshark.wrapper_script())
+        gateway_options = {name: options for name, options, _ in GATEWAYS}[GATEWAY]
+        pins = []
+        plug_inputs = [plug, os.path.splitext(plug)[0] + ".labels.csv"]
+        for model, device, command in [
+                (PLUG, plug_device, ["--device", plug_device, "--match", "port:8053"] + plug_inputs),
+                (GATEWAY, gateway_device, ["--actions"] + gateway_options + gateway_inputs)]:
+            out = os.path.join(signatures, model + ".sig")
+            run_checked([learn, "--model", model, "--out", out] + command, env=env)
+            os.chmod(out, 0o644)
+            pins += ["-o", 'uat:iotfp_device_models:"%s","%s"' % (device, model)]
+        return pins
 
     def chown(self, path):
         if self.tshark.prefix:
