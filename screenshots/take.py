@@ -182,7 +182,7 @@ class Session:
         """The plug's event model and the gateway's action model, learned by iotfp-learn from
         labelled captures of other seeds (as tests/tshark/test_learn_eval.py and
         test_actions_generated.py do), and the options that pin each to its device: both reach
-        their cloud on port 8053, and a pinned device gets its own model only."""
+        their cloud on port 8053, and a pinned device's events come from its own model only."""
         training = self.tshark.private_dir("xiaomi-training")
         plug, _, plug_labels = iotfp_tshark.generate("miio", training, seed=2)
         plug_device = plug_labels[0]["device_ip"]
