@@ -38,9 +38,13 @@ void iotfp_action_detector_free(iotfp_action_detector *detector)
 static const iotfp_signature *action_model_for(const iotfp_signature_set *set, const iotfp_conv_facts *facts,
                                                const char *pinned_model)
 {
+    /* The user said what the device is: its model alone decides, as for
+     * events, so a pinned plug on a gateway's port gets no action sets. */
     const iotfp_event_classifier *pinned = iotfp_signature_set_find(set, pinned_model);
-    if (pinned && iotfp_event_classifier_signature(pinned)->action_model)
-        return iotfp_event_classifier_signature(pinned);
+    if (pinned) {
+        const iotfp_signature *signature = iotfp_event_classifier_signature(pinned);
+        return signature->action_model ? signature : NULL;
+    }
     for (guint i = 0; i < iotfp_signature_set_size(set); i++) {
         const iotfp_signature *signature = iotfp_event_classifier_signature(iotfp_signature_set_get(set, i));
         if (signature->action_model && iotfp_signature_matches(signature, facts))

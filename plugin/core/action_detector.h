@@ -1,8 +1,8 @@
 /* Which actions a gateway command bundles, for each burst of a conversation
  * whose model has an action model (signature.h): the command message's
  * size, decomposed (decompose.h). The model is the one the user pinned to
- * the device when it has an action model, else the first loaded signature
- * with an action model whose match lines hold. Results are cached per burst
+ * the device (no action sets if it has no action model), else the first
+ * loaded signature with an action model whose match lines hold. Results are cached per burst
  * and recomputed only when the burst has grown or what was known of its
  * conversation changed, as the event detector does. */
 #ifndef IOTFP_ACTION_DETECTOR_H

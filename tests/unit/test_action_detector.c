@@ -63,8 +63,10 @@ static void test_decompose_command(void)
     g_assert_cmpstr(detection->model->model, ==, "other-gateway");
     g_assert_cmpuint(detection->result->status, ==, IOTFP_DECOMPOSE_NONE);
     g_assert_null(iotfp_decompose_best(detection->result));
-    /* A pin to a model without one leaves the matching models in charge. */
-    detection = iotfp_action_detector_decompose(detector, burst, &facts, "plug");
+    /* A pin to a model without one: the device has no action sets, whatever matches. */
+    g_assert_null(iotfp_action_detector_decompose(detector, burst, &facts, "plug"));
+    /* A pin to a model that is not loaded leaves the matching models in charge. */
+    detection = iotfp_action_detector_decompose(detector, burst, &facts, "unknown-model");
     g_assert_cmpstr(detection->model->model, ==, "mijia-gateway");
 
     iotfp_burst_free(burst);
