@@ -32,10 +32,29 @@ void iotfp_burst_add(iotfp_burst *burst, guint32 frame, gint64 time_ns, gint32 s
         g_array_append_val(burst->shape, signed_len);
 }
 
+/* Digits by hand: shapes are formatted for every packet a tree shows, and a
+ * printf per length was most of the plugin's cost in tshark -T fields. */
+static void append_signed(GString *out, gint32 value)
+{
+    char digits[12];
+    guint n = 0;
+    guint32 magnitude = value < 0 ? 0u - (guint32)value : (guint32)value;
+    do {
+        digits[n++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    g_string_append_c(out, value < 0 ? '-' : '+');
+    while (n)
+        g_string_append_c(out, digits[--n]);
+}
+
 void iotfp_burst_format_shape(const iotfp_burst *burst, GString *out)
 {
-    for (guint i = 0; i < burst->shape->len; i++)
-        g_string_append_printf(out, "%s%+d", i ? " " : "", g_array_index(burst->shape, gint32, i));
+    for (guint i = 0; i < burst->shape->len; i++) {
+        if (i)
+            g_string_append_c(out, ' ');
+        append_signed(out, g_array_index(burst->shape, gint32, i));
+    }
     if (burst->pkts > burst->shape->len)
         g_string_append_printf(out, " ... (+%u more)", burst->pkts - burst->shape->len);
 }

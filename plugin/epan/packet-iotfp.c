@@ -19,6 +19,7 @@
 #include "packet_summary.h"
 #include "platform_features.h"
 #include "registration.h"
+#include "shape_text.h"
 
 static int proto_iotfp = -1;
 static int iotfp_tap = -1;
@@ -71,6 +72,7 @@ static iotfp_netlist *home_networks;
 
 static iotfp_analysis *analysis;
 static iotfp_detector *detector;
+static iotfp_shape_text_cache *shape_texts;
 
 const iotfp_analysis *iotfp_current_analysis(void)
 {
@@ -102,12 +104,15 @@ static void init_analysis(void)
     };
     analysis = iotfp_analysis_new(&config);
     detector = iotfp_detector_new(iotfp_signatures());
+    shape_texts = iotfp_shape_text_cache_new();
 }
 
 static void cleanup_analysis(void)
 {
     iotfp_detector_free(detector);
     detector = NULL;
+    iotfp_shape_text_cache_free(shape_texts);
+    shape_texts = NULL;
     iotfp_analysis_free(analysis);
     analysis = NULL;
 }
@@ -140,13 +145,10 @@ static void add_burst(proto_tree *tree, tvbuff_t *tvb, const iotfp_burst *burst)
     nstime_t duration = { (time_t)(duration_ns / 1000000000), (int)(duration_ns % 1000000000) };
     item = proto_tree_add_time(subtree, hf_iotfp_burst_duration, tvb, 0, 0, &duration);
     proto_item_set_generated(item);
-    /* Formatting the shape costs up to IOTFP_SHAPE_MAX numbers: only when shown or filtered. */
+    /* Formatted once per burst (and size), however many packets show it. */
     if (proto_field_is_referenced(subtree, hf_iotfp_burst_shape)) {
-        GString *shape = g_string_sized_new(64);
-        iotfp_burst_format_shape(burst, shape);
-        item = proto_tree_add_string(subtree, hf_iotfp_burst_shape, tvb, 0, 0, shape->str);
+        item = proto_tree_add_string(subtree, hf_iotfp_burst_shape, tvb, 0, 0, iotfp_shape_text(shape_texts, burst));
         proto_item_set_generated(item);
-        g_string_free(shape, TRUE);
     }
 }
 
