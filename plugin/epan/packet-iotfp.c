@@ -47,6 +47,7 @@ static gint ett_iotfp = -1;
 static gint ett_iotfp_burst = -1;
 
 static expert_field ei_iotfp_privacy_event = EI_INIT;
+static expert_field ei_iotfp_malformed = EI_INIT;
 
 static dissector_handle_t iotfp_handle;
 
@@ -62,6 +63,7 @@ static const value_string iotfp_role_vals[] = {
     { IOTFP_ROLE_NO_PAYLOAD, "no payload" },
     { IOTFP_ROLE_RETRANSMISSION, "retransmission" },
     { IOTFP_ROLE_GROUP, "broadcast" },
+    { IOTFP_ROLE_MALFORMED, "malformed" },
     { 0, NULL }
 };
 
@@ -228,6 +230,8 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     }
     item = proto_tree_add_uint(iotfp_tree, hf_iotfp_role, tvb, 0, 0, record->role);
     proto_item_set_generated(item);
+    if (record->role == IOTFP_ROLE_MALFORMED)
+        expert_add_info(pinfo, item, &ei_iotfp_malformed);
 
     const iotfp_burst *burst = iotfp_analysis_burst(analysis, record->burst_id);
     if (burst) {
@@ -328,6 +332,10 @@ void proto_register_iotfp(void)
         { &ei_iotfp_privacy_event,
           { "iotfp.event.privacy_sensitive", PI_SECURITY, PI_WARN,
             "A privacy-sensitive event can be seen in the encrypted traffic", EXPFILL } },
+        { &ei_iotfp_malformed,
+          { "iotfp.malformed", PI_MALFORMED, PI_WARN,
+            "A length in the IP or transport header exceeds the bytes on the wire, or the transport header is "
+            "incomplete: the packet counts in its conversation but in no burst", EXPFILL } },
     };
 
     proto_iotfp = proto_register_protocol("IoT Fingerprint", "IoTFP", "iotfp");
