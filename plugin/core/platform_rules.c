@@ -408,19 +408,15 @@ gboolean iotfp_platform_rules_parse(iotfp_platform_rules *rules, const char *tex
     return ok;
 }
 
-gboolean iotfp_platform_rules_load(iotfp_platform_rules *rules, const char *path, GError **error)
+static gboolean parse_into_rules(const char *text, gsize len, const char *source, gpointer rules, GError **error)
 {
-    gchar *text;
-    gsize len;
-    GError *io_error = NULL;
-    if (!g_file_get_contents(path, &text, &len, &io_error)) {
-        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s", io_error->message);
-        g_error_free(io_error);
-        return FALSE;
-    }
-    gboolean ok = iotfp_platform_rules_parse(rules, text, len, path, error);
-    g_free(text);
-    return ok;
+    return iotfp_platform_rules_parse(rules, text, len, source, error);
+}
+
+gboolean iotfp_platform_rules_load(iotfp_platform_rules *rules, const char *path, iotfp_good_texts *remembered,
+                                   GError **error)
+{
+    return iotfp_good_texts_load(remembered, path, IOTFP_PLATFORM_RULES_MAX_BYTES, parse_into_rules, rules, error);
 }
 
 /* ---- matching ---- */

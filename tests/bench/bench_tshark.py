@@ -117,27 +117,6 @@ def run_once(tshark, path, plugin_on):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, lines, events
 
 
-def install_signatures(tshark):
-    """The bundled signatures and platform rules, where an installed plugin finds them
-    (XDG_DATA_HOME/iotfp/signatures, as `make install` puts them): the test
-    home starts empty, and without signatures no burst gets an event."""
-    source = os.path.join(HERE, "..", "..", "signatures")
-    folder = tshark.env["XDG_DATA_HOME"]
-    for part in ("iotfp", "signatures"):
-        folder = os.path.join(folder, part)
-        os.makedirs(folder, exist_ok=True)
-        os.chmod(folder, 0o755)
-    for parent in (tshark.env["XDG_DATA_HOME"], os.path.dirname(tshark.env["XDG_DATA_HOME"])):
-        os.chmod(parent, 0o755)
-    for name in sorted(os.listdir(source)):
-        if name.endswith(".sig") or name == "platforms.rules":
-            with open(os.path.join(source, name), "rb") as f:
-                data = f.read()
-            with open(os.path.join(folder, name), "wb") as f:
-                f.write(data)
-            os.chmod(os.path.join(folder, name), 0o644)
-
-
 def bench_size(tshark, build, packets, runs):
     print("== %d packets, %d run(s) per mode" % (packets, runs), flush=True)
     path = capture(build, packets)
@@ -191,7 +170,7 @@ def main(argv):
     build = setup_environment(options.build)
     import iotfp_tshark  # after setup_environment: it reads the environment
     tshark = iotfp_tshark.Tshark()
-    install_signatures(tshark)
+    tshark.install_bundled_data()
     print("tshark %s, plugin %s, %d CPU(s)" % (
         subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout.split("\n")[0],
         os.environ["IOTFP_PLUGIN"], os.cpu_count()), flush=True)
