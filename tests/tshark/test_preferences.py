@@ -36,7 +36,6 @@ def events_and_platforms(tshark, capture, extra):
 
 def check_broken_files(tshark, capture):
     bundled = tshark.install_bundled_data()
-    folder = tshark.private_dir("user-data")
     default, _ = events_and_platforms(tshark, capture, [])
     expect(any(event not in ("", "other") for event, _ in default), "no event with the bundled signatures")
 
@@ -45,22 +44,17 @@ def check_broken_files(tshark, capture):
         lines = f.read().splitlines()
     first_sample = next(i for i, line in enumerate(lines) if line.startswith("sample "))
     lines[first_sample] = "sample +12 nonsense"
-    broken_signatures = tshark.private_dir(os.path.join("user-data", "signatures"))
-    with open(os.path.join(broken_signatures, "tuya-plug.sig"), "w") as f:
-        f.write("\n".join(lines) + "\n")
-    rows, stderr = events_and_platforms(tshark, capture, ["-o", "iotfp.signature_path:" + broken_signatures])
-    where = "%s:%d:" % (os.path.join(broken_signatures, "tuya-plug.sig"), first_sample + 1)
+    broken_signature = tshark.write_text("user-signatures", "tuya-plug.sig", "\n".join(lines) + "\n")
+    rows, stderr = events_and_platforms(tshark, capture,
+                                        ["-o", "iotfp.signature_path:" + os.path.dirname(broken_signature)])
+    where = "%s:%d:" % (broken_signature, first_sample + 1)
     expect(where in stderr and "'nonsense'" in stderr, "broken signature: no %s message, stderr %r" % (where, stderr))
     expect(rows == default, "broken signature override: events differ from the bundled signatures'")
 
     # Platform rules: a good file and a broken one; the good file's rules hold.
-    good, broken = os.path.join(folder, "good.rules"), os.path.join(folder, "broken.rules")
-    with open(good, "w") as f:
-        f.write("iotfp-platforms 1\nplatform acme\nsufficient port 8883\n")
-    with open(broken, "w") as f:
-        f.write("iotfp-platforms 1\nplatform acme2\nsufficient port 8883\nsufficient colour blue\n")
-    for path in (good, broken):
-        os.chmod(path, 0o644)
+    good = tshark.write_text("user-rules", "good.rules", "iotfp-platforms 1\nplatform acme\nsufficient port 8883\n")
+    broken = tshark.write_text("user-rules", "broken.rules",
+                               "iotfp-platforms 1\nplatform acme2\nsufficient port 8883\nsufficient colour blue\n")
     rows, stderr = events_and_platforms(tshark, capture, ["-o", "iotfp.platform_rules:" + good])
     expect(any(platform == "acme" for _, platform in rows), "good.rules: no conversation of platform acme")
     both, stderr = events_and_platforms(tshark, capture, ["-o", "iotfp.platform_rules:%s:%s" % (good, broken)])
