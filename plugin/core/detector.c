@@ -4,7 +4,7 @@
  * conversation stay the same (names and platforms are interned strings, so
  * comparing pointers is enough). */
 typedef struct {
-    guint32 pkts;   /* burst size when classified; 0: not yet */
+    guint32 n_lengths; /* shape length when classified; 0: not yet */
     iotfp_conv_facts facts;
     const char *pinned_model;
     gboolean has_candidates;
@@ -63,11 +63,12 @@ const iotfp_detection *iotfp_detector_classify(iotfp_detector *detector, const i
     if (burst->id >= detector->cache->len)
         g_array_set_size(detector->cache, MAX(burst->id + 1, detector->cache->len * 2));
     cached_detection *cached = &g_array_index(detector->cache, cached_detection, burst->id);
-    if (cached->pkts != burst->pkts || cached->pinned_model != pinned_model ||
+    /* Only the shape decides: once it is full, a growing burst keeps its result. */
+    if (cached->n_lengths != burst->shape->len || cached->pinned_model != pinned_model ||
         cached->facts.peer_port != facts->peer_port || cached->facts.cloud_name != facts->cloud_name ||
         cached->facts.platform != facts->platform) {
         classify(detector, burst, facts, pinned_model, cached);
-        cached->pkts = burst->pkts;
+        cached->n_lengths = burst->shape->len;
         cached->facts = *facts;
         cached->pinned_model = pinned_model;
     }

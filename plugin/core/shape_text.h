@@ -1,4 +1,5 @@
-/* Burst shapes as text, formatted once per burst and size. A packet tree
+/* Burst shapes as text, formatted once per burst and size (and, as a burst
+ * grows, by appending its new lengths: O(1) per packet). A packet tree
  * shows its burst's shape on every packet of the burst (and tshark -T fields
  * makes every tree visible), so formatting up to IOTFP_SHAPE_MAX numbers
  * each time would cost more than all the rest of the plugin. The cache is

@@ -16,13 +16,18 @@ static void test_follows_a_growing_burst(void)
     g_assert_cmpstr(iotfp_shape_text(cache, burst), ==, "+120");
     iotfp_burst_add(burst, 2, 10, -60);
     g_assert_cmpstr(iotfp_shape_text(cache, burst), ==, "+120 -60");
-    for (guint i = 0; i < IOTFP_SHAPE_MAX + 3; i++) {
-        iotfp_burst_add(burst, i + 3, 20 + i, 1448);
+    /* One packet at a time (a single pass), or several between two looks. */
+    for (guint i = 0; i < IOTFP_SHAPE_MAX + 3; i += 1 + i % 3) {
+        for (guint j = 0; j <= i % 3; j++)
+            iotfp_burst_add(burst, i + j + 3, 20 + i, (i + j) % 2 ? -1448 : 1448);
         char *want = formatted(burst);
         g_assert_cmpstr(iotfp_shape_text(cache, burst), ==, want);
         g_free(want);
     }
-    g_assert_true(g_str_has_suffix(iotfp_shape_text(cache, burst), " ... (+5 more)"));
+    g_assert_cmpuint(burst->pkts, >, IOTFP_SHAPE_MAX);
+    char *more = g_strdup_printf(" ... (+%u more)", burst->pkts - IOTFP_SHAPE_MAX);
+    g_assert_true(g_str_has_suffix(iotfp_shape_text(cache, burst), more));
+    g_free(more);
     iotfp_burst_free(burst);
     iotfp_shape_text_cache_free(cache);
 }
