@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "platform_rules.h"
 
 struct iotfp_signature_set {
     GPtrArray *signatures;  /* iotfp_signature, owned */
@@ -120,7 +121,8 @@ gboolean iotfp_signature_matches(const iotfp_signature *signature, const iotfp_c
                 return FALSE;
             break;
         case IOTFP_MATCH_CLOUD:
-            if (!facts->cloud_name || !g_pattern_match_simple(match->pattern, facts->cloud_name))
+            /* DNS names ignore case; and no allocation: a single pass checks every packet. */
+            if (!facts->cloud_name || !iotfp_glob_match(match->pattern, facts->cloud_name))
                 return FALSE;
             break;
         case IOTFP_MATCH_PLATFORM:
