@@ -70,7 +70,7 @@ IOTFP_BENCH_LARGE_RUNS ?= 1
 bench: build
 	$(BUILD)/tests/bench/bench_classify
 	$(BUILD)/tests/bench/bench_decompose
-	$(BUILD)/tests/bench/bench_memory
+	$(BUILD)/tests/bench/bench_core
 	IOTFP_BENCH_SIZES=$(IOTFP_BENCH_SIZES) IOTFP_BENCH_RUNS=$(IOTFP_BENCH_RUNS) \
 	    IOTFP_BENCH_LARGE_RUNS=$(IOTFP_BENCH_LARGE_RUNS) python3 tests/bench/bench_tshark.py --build $(BUILD)
 
