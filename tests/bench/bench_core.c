@@ -167,6 +167,8 @@ int main(void)
     double per_frame = (double)(capped - capped_less) / (1000 * 500.0);
     double per_conv = (double)small / CONVS - per_burst - 2 * per_packet_in_shape;
     printf("measured (glibc heap in use, allocator overhead included):\n");
+    if (small == 0)
+        printf("  (no heap statistics: a sanitizer's allocator replaces glibc's; use a normal build)\n");
     printf("  per conversation (with one TCP connection and its platform features): %.0f B\n", per_conv);
     printf("  per 2-packet burst (frames included): %.0f B, plus %.1f B per packet while its shape holds under %u lengths\n", per_burst,
            per_packet_in_shape, IOTFP_SHAPE_MAX);
