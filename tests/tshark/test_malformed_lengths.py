@@ -5,7 +5,9 @@ gets the role "malformed" and the expert item iotfp.malformed, stays in its
 conversation and out of every burst, and tshark neither crashes nor reports a
 dissector bug. A packet cut by the snapshot length is not malformed: its
 headers are whole and agree with the length on the wire, so it counts with
-its real payload. The capture is written here, byte by byte."""
+its real payload. A capture file cut short is tshark's to report; the
+packets before the cut are analysed as in the whole file. The capture is
+written here, byte by byte."""
 import os
 import struct
 import sys
@@ -100,6 +102,22 @@ def main():
             failures.append("expert iotfp.malformed on frames %s, want %s" % (flagged, want))
         if "dissector bug" in proc.stderr.lower():
             failures.append("dissector bug: %s" % proc.stderr)
+
+        # A capture file cut inside its last record: tshark says so and the
+        # packets before it are analysed as in the whole file.
+        with open(capture, "rb") as f:
+            data = f.read()
+        cut = os.path.join(work, "cut.pcap")
+        with open(cut, "wb") as f:
+            f.write(data[:-30])
+        proc = tshark.run(["-r", tshark.readable_copy(cut), "-2", "-T", "fields", "-e", "iotfp.role"], check=False)
+        if proc.returncode >= 128 or proc.returncode < 0:
+            failures.append("cut capture: tshark died (%d): %s" % (proc.returncode, proc.stderr))
+        if "cut short" not in proc.stderr:
+            failures.append("cut capture: no 'cut short' message, stderr %r" % proc.stderr)
+        roles = proc.stdout.split()
+        if roles != [packet[3] for packet in PACKETS[:-1]]:
+            failures.append("cut capture: roles %s, want those of the whole file but the last" % roles)
     for failure in failures:
         print("FAIL:", failure)
     print("%d packets, %d failures" % (len(PACKETS), len(failures)))
