@@ -67,12 +67,14 @@ test-sanitize: deps
 IOTFP_BENCH_SIZES      ?= 100000,1000000,5000000
 IOTFP_BENCH_RUNS       ?= 3
 IOTFP_BENCH_LARGE_RUNS ?= 1
+IOTFP_BENCH_CONVERSATIONS ?= 10000,100000
 bench: build
 	$(BUILD)/tests/bench/bench_classify
 	$(BUILD)/tests/bench/bench_decompose
 	$(BUILD)/tests/bench/bench_core
 	IOTFP_BENCH_SIZES=$(IOTFP_BENCH_SIZES) IOTFP_BENCH_RUNS=$(IOTFP_BENCH_RUNS) \
-	    IOTFP_BENCH_LARGE_RUNS=$(IOTFP_BENCH_LARGE_RUNS) python3 tests/bench/bench_tshark.py --build $(BUILD)
+	    IOTFP_BENCH_LARGE_RUNS=$(IOTFP_BENCH_LARGE_RUNS) IOTFP_BENCH_CONVERSATIONS=$(IOTFP_BENCH_CONVERSATIONS) \
+	    python3 tests/bench/bench_tshark.py --build $(BUILD)
 
 # Coverage-guided fuzzing of every parser the project owns, FUZZ_SECONDS
 # each (default 10 minutes), then 1000 corrupted captures through tshark

@@ -20,6 +20,14 @@ constant time per packet from 100k to 5M).
 Sizes and runs also come from the environment (IOTFP_BENCH_SIZES,
 IOTFP_BENCH_RUNS, IOTFP_BENCH_LARGE_RUNS), which `make bench` passes on: a
 quick look is `make bench IOTFP_BENCH_SIZES=100000 IOTFP_BENCH_RUNS=1`.
+
+Then memory per conversation inside tshark: captures of N conversations
+(--conversations, IOTFP_BENCH_CONVERSATIONS; default 10000,100000), each two
+UDP packets between one of 30 home devices and its own cloud address,
+through `tshark -2 -T fields -e iotfp.conv`, plugin on and off; the growth
+of the peak RSS difference from the smallest N to the largest, divided by
+the conversations added, is what one conversation costs the plugin (its
+analysis and the tree items Wireshark keeps for it).
 """
 import argparse
 import os
@@ -30,6 +38,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tshark"))
+import pcap_bytes  # noqa: E402 (found through the path above)
 
 DEFAULT_SIZES = "100000,1000000,5000000"
 SEED = 1
@@ -44,6 +53,8 @@ def parse_args(argv):
                         help="runs per mode and size (default: 3)")
     parser.add_argument("--large", type=int, default=5000000,
                         help="from this packet count on, use --large-runs (default: 5000000)")
+    parser.add_argument("--conversations", default=os.environ.get("IOTFP_BENCH_CONVERSATIONS", "10000,100000"),
+                        help="conversation counts for the memory check, comma-separated; empty: skip")
     parser.add_argument("--large-runs", type=int, default=int(os.environ.get("IOTFP_BENCH_LARGE_RUNS", "1")),
                         help="runs per mode for large captures, which take minutes (default: 1)")
     return parser.parse_args(argv)
@@ -94,11 +105,49 @@ def capture(build, packets):
     return path
 
 
-def run_once(tshark, path, plugin_on):
+def conversations_capture(build, n):
+    """n conversations of two small UDP packets each, cached like the bench captures."""
+    path = os.path.join(build, "bench-captures", "conversations-%d.pcap" % n)
+    if not os.path.exists(path):
+        frames = []
+        for i in range(n):
+            device, cloud = bytes([192, 168, 1, 2 + i % 30]), bytes([52, (i >> 16) & 255, (i >> 8) & 255, i & 255])
+            out = pcap_bytes.ETHER_IPV4 + pcap_bytes.ipv4(device, cloud, 17, pcap_bytes.udp((40000, 8883), 60))
+            back = pcap_bytes.ETHER_IPV4 + pcap_bytes.ipv4(cloud, device, 17, pcap_bytes.udp((8883, 40000), 40))
+            frames += [(i * 2000, out, None), (i * 2000 + 1000, back, None)]
+        pcap_bytes.write_pcap(path + ".tmp", frames)
+        os.replace(path + ".tmp", path)
+    os.chmod(path, 0o644)
+    return path
+
+
+def conversation_memory(tshark, build, counts):
+    """Peak RSS on and off at each conversation count; prints the cost per conversation."""
+    print("\n== memory per conversation (tshark -2 -T fields -e iotfp.conv, 1 run per mode)", flush=True)
+    deltas = []
+    for n in counts:
+        path = conversations_capture(build, n)
+        if not world_readable(path):
+            path = tshark.readable_copy(path)
+        rss = {}
+        for plugin_on in (True, False):
+            _, _, rss[plugin_on], lines, _ = run_once(tshark, path, plugin_on, "iotfp.conv")
+            if lines != 2 * n:
+                sys.exit("bench_tshark: tshark printed %d lines for %d packets" % (lines, 2 * n))
+        deltas.append((n, rss[True] - rss[False]))
+        print("  %8d conversations: peak RSS %8.1f MiB on, %8.1f MiB off, difference %7.1f MiB"
+              % (n, rss[True] / 1024, rss[False] / 1024, (rss[True] - rss[False]) / 1024), flush=True)
+    if len(deltas) >= 2:
+        (n0, d0), (n1, d1) = deltas[0], deltas[-1]
+        print("  per conversation: %.0f bytes ((difference at %d - at %d) / %d conversations)"
+              % ((d1 - d0) * 1024 / (n1 - n0), n1, n0, n1 - n0))
+
+
+def run_once(tshark, path, plugin_on, field="iotfp.event"):
     """(wall seconds, CPU seconds, peak RSS in KiB, output lines, lines with an event) of one run.
     CPU time (user + system) is reported beside wall time: on a shared machine
     other jobs stretch wall time, far less the CPU time tshark itself used."""
-    args = ["-r", path, "-2", "-T", "fields", "-e", "iotfp.event"]
+    args = ["-r", path, "-2", "-T", "fields", "-e", field]
     if not plugin_on:
         args += ["--disable-protocol", "iotfp"]
     out_path = os.path.join(tshark.home, "bench.out")
@@ -205,6 +254,8 @@ def main(argv):
         runs = options.large_runs if packets >= options.large else options.runs
         rows.append(bench_size(tshark, build, packets, runs))
     report(rows)
+    if options.conversations:
+        conversation_memory(tshark, build, [int(n) for n in options.conversations.split(",")])
     return 0
 
 

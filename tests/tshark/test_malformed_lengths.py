@@ -9,65 +9,42 @@ its real payload. A capture file cut short is tshark's to report; the
 packets before the cut are analysed as in the whole file. The capture is
 written here, byte by byte."""
 import os
-import struct
 import sys
 import tempfile
 
 import iotfp_tshark
+from pcap_bytes import ETHER_IPV4, ETHER_IPV6, ipv4, ipv6, tcp, udp, write_pcap
 
-DEVICE = bytes([192, 168, 1, 50])
-CLOUD = bytes([52, 1, 2, 3])
+DEVICE, CLOUD = bytes([192, 168, 1, 50]), bytes([52, 1, 2, 3])
 DEVICE6 = bytes.fromhex("fd000000000000000000000000000050")
 CLOUD6 = bytes.fromhex("20010db8000000000000000000000003")
-ETHER_IPV4 = b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00"
-ETHER_IPV6 = ETHER_IPV4[:12] + b"\x86\xdd"
-UDP_PORTS = (40000, 8883)
+UDP_PORTS, TCP_PORTS = (40000, 8883), (40001, 443)
 # iotfp.role as -T fields prints it (the number; the README names them).
 ROLE_MEMBER, ROLE_MALFORMED = "1", "5"
-TCP_PORTS = (40001, 443)
 
 
-def ipv4(protocol, body, total_length=None):
-    length = 20 + len(body) if total_length is None else total_length
-    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, length, 1, 0, 64, protocol, 0, DEVICE, CLOUD) + body
+def v4_udp(payload_len, length_field=None, total_length=None):
+    return ETHER_IPV4 + ipv4(DEVICE, CLOUD, 17, udp(UDP_PORTS, payload_len, length_field), total_length)
 
 
-def udp(payload_len, length_field=None):
-    length = 8 + payload_len if length_field is None else length_field
-    return struct.pack("!HHHH", UDP_PORTS[0], UDP_PORTS[1], length, 0) + b"u" * payload_len
-
-
-def tcp(payload_len, seq, header_words=5, tcp_bytes=None):
-    header = struct.pack("!HHIIBBHHH", TCP_PORTS[0], TCP_PORTS[1], seq, 1, header_words << 4, 0x18, 65535, 0, 0)
-    header += b"\x01" * (max(header_words, 5) * 4 - 20)  # NOP options
-    data = header + b"t" * payload_len
-    return data if tcp_bytes is None else data[:tcp_bytes]
+def v4_tcp(payload_len, seq, header_words=5, tcp_bytes=None):
+    return ETHER_IPV4 + ipv4(DEVICE, CLOUD, 6, tcp(TCP_PORTS, payload_len, seq, header_words, tcp_bytes))
 
 
 # (description, frame bytes, on-wire length or None, expected role)
 PACKETS = [
-    ("UDP, 100 bytes", ETHER_IPV4 + ipv4(17, udp(100)), None, ROLE_MEMBER),
-    ("UDP length 1000 over 100 bytes", ETHER_IPV4 + ipv4(17, udp(100, 1000)), None, ROLE_MALFORMED),
-    ("UDP length 4, below its header", ETHER_IPV4 + ipv4(17, udp(100, 4)), None, ROLE_MALFORMED),
-    ("TCP, 50 bytes", ETHER_IPV4 + ipv4(6, tcp(50, 1000)), None, ROLE_MEMBER),
-    ("TCP header of 60 bytes cut at 30", ETHER_IPV4 + ipv4(6, tcp(0, 2000, 15, 30)), None, ROLE_MALFORMED),
-    ("TCP header length 8", ETHER_IPV4 + ipv4(6, tcp(40, 3000, 2)), None, ROLE_MALFORMED),
-    ("IPv4 total length 1500 over 100 bytes", ETHER_IPV4 + ipv4(17, udp(72), 1500), None, ROLE_MALFORMED),
+    ("UDP, 100 bytes", v4_udp(100), None, ROLE_MEMBER),
+    ("UDP length 1000 over 100 bytes", v4_udp(100, 1000), None, ROLE_MALFORMED),
+    ("UDP length 4, below its header", v4_udp(100, 4), None, ROLE_MALFORMED),
+    ("TCP, 50 bytes", v4_tcp(50, 1000), None, ROLE_MEMBER),
+    ("TCP header of 60 bytes cut at 30", v4_tcp(0, 2000, 15, 30), None, ROLE_MALFORMED),
+    ("TCP header length 8", v4_tcp(40, 3000, 2), None, ROLE_MALFORMED),
+    ("IPv4 total length 1500 over 100 bytes", v4_udp(72, None, 1500), None, ROLE_MALFORMED),
     ("IPv6 payload length 900 over 60 bytes",
-     ETHER_IPV6 + struct.pack("!IHBB16s16s", 6 << 28, 900, 17, 64, DEVICE6, CLOUD6) + udp(52, 60), None,
-     ROLE_MALFORMED),
-    ("TCP, 1000 bytes cut by the snapshot length", (ETHER_IPV4 + ipv4(6, tcp(1000, 5000)))[:54], 1054,
-     ROLE_MEMBER),
+     ETHER_IPV6 + ipv6(DEVICE6, CLOUD6, 17, udp(UDP_PORTS, 52, 60), 900), None, ROLE_MALFORMED),
+    ("TCP, 1000 bytes cut by the snapshot length", v4_tcp(1000, 5000)[:54], 1054, ROLE_MEMBER),
 ]
 WANT_SHAPE = "+100 +50 +1000"
-
-
-def write_pcap(path):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for i, (_, frame, wire_len, _) in enumerate(PACKETS):
-            f.write(struct.pack("<IIII", 1700000000, 100000 * i, len(frame), wire_len or len(frame)))
-            f.write(frame)
 
 
 def main():
@@ -75,7 +52,7 @@ def main():
     failures = []
     with tempfile.TemporaryDirectory() as work:
         capture = os.path.join(work, "malformed.pcap")
-        write_pcap(capture)
+        write_pcap(capture, [(100000 * i, frame, wire_len) for i, (_, frame, wire_len, _) in enumerate(PACKETS)])
         fields = ["frame.number", "iotfp.role", "iotfp.burst", "iotfp.burst.shape"]
         for two_pass in (True, False):
             mode = "-2" if two_pass else "single pass"
