@@ -1,6 +1,10 @@
 #include "good_texts.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "addr.h"
 
@@ -23,31 +27,39 @@ void iotfp_good_texts_free(iotfp_good_texts *texts)
     g_free(texts);
 }
 
-/* A size check before reading: a path may name a device or a huge file. */
+/* Read, not mapped (a file truncated by an editor while mapped would kill
+ * Wireshark with SIGBUS), and never much more than max_bytes: a path may
+ * name a device or a huge file. */
 static gchar *read_text(const char *path, gsize max_bytes, gsize *len, GError **error)
 {
-    GMappedFile *mapped = NULL;
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s: %s", path,
                     g_file_test(path, G_FILE_TEST_EXISTS) ? "not a regular file" : "no such file");
         return NULL;
     }
-    GError *io_error = NULL;
-    mapped = g_mapped_file_new(path, FALSE, &io_error);
-    if (!mapped) {
-        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s", io_error->message);
-        g_error_free(io_error);
+    FILE *file = g_fopen(path, "rb");
+    if (!file) {
+        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s: %s", path, g_strerror(errno));
         return NULL;
     }
-    *len = g_mapped_file_get_length(mapped);
-    gchar *text = NULL;
-    if (*len > max_bytes)
-        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE, "%s: larger than %" G_GSIZE_FORMAT " bytes", path,
-                    max_bytes);
-    else
-        text = g_strndup(*len ? g_mapped_file_get_contents(mapped) : "", *len);
-    g_mapped_file_unref(mapped);
-    return text;
+    GString *text = g_string_new(NULL);
+    char chunk[16384];
+    size_t n;
+    while (text->len <= max_bytes && (n = fread(chunk, 1, sizeof chunk, file)) > 0)
+        g_string_append_len(text, chunk, (gssize)n);
+    gboolean failed = ferror(file) != 0;
+    fclose(file);
+    if (failed || text->len > max_bytes) {
+        if (failed)
+            g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s: read error", path);
+        else
+            g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE, "%s: larger than %" G_GSIZE_FORMAT " bytes", path,
+                        max_bytes);
+        g_string_free(text, TRUE);
+        return NULL;
+    }
+    *len = text->len;
+    return g_string_free(text, FALSE);
 }
 
 gboolean iotfp_good_texts_load(iotfp_good_texts *texts, const char *path, gsize max_bytes, iotfp_text_parser parse,
