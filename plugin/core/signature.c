@@ -312,17 +312,6 @@ iotfp_signature *iotfp_signature_parse(const char *text, gsize len, const char *
     return p.signature;
 }
 
-iotfp_signature *iotfp_signature_load(const char *path, GError **error)
-{
-    gchar *text;
-    gsize len;
-    if (!g_file_get_contents(path, &text, &len, error))
-        return NULL;
-    iotfp_signature *signature = iotfp_signature_parse(text, len, path, error);
-    g_free(text);
-    return signature;
-}
-
 char *iotfp_signature_format(const iotfp_signature *signature)
 {
     GString *out = g_string_new(NULL);
