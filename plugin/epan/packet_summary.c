@@ -40,8 +40,9 @@ GArray *iotfp_summary_wanted_fields(void)
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
 
-    const int ids[] = { hf.ip_len, hf.ipv6_plen, hf.tcp_hdr_len, hf.tcp_seq_raw, hf.tcp_syn,  hf.tcp_len,  hf.udp_length, hf.dns_response,
-                        hf.dns_query_name, hf.dns_a, hf.dns_aaaa, hf.tls_sni };
+    const int ids[] = { hf.ip_len, hf.ipv6_plen, hf.tcp_hdr_len, hf.tcp_seq_raw, hf.tcp_syn,
+                        hf.tcp_len, hf.udp_length, hf.dns_response, hf.dns_query_name, hf.dns_a,
+                        hf.dns_aaaa, hf.tls_sni };
     return iotfp_field_id_array(ids, G_N_ELEMENTS(ids));
 }
 

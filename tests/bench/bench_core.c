@@ -170,8 +170,8 @@ int main(void)
     if (small == 0)
         printf("  (no heap statistics: a sanitizer's allocator replaces glibc's; use a normal build)\n");
     printf("  per conversation (with one TCP connection and its platform features): %.0f B\n", per_conv);
-    printf("  per 2-packet burst (frames included): %.0f B, plus %.1f B per packet while its shape holds under %u lengths\n", per_burst,
-           per_packet_in_shape, IOTFP_SHAPE_MAX);
+    printf("  per 2-packet burst (frames included): %.0f B, plus %.1f B per packet while its shape holds "
+           "under %u lengths\n", per_burst, per_packet_in_shape, IOTFP_SHAPE_MAX);
     printf("  per frame once a burst's shape is full: %.1f B\n", per_frame);
     printf("  10k conversations with one 2-packet burst each: %.2f MiB\n", small / 1048576.0);
 

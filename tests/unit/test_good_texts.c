@@ -8,7 +8,8 @@
 #include "platform_rules.h"
 #include "signature_set.h"
 
-#define GOOD_SIGNATURE "iotfp-signature 1\nmodel plug\nburst_gap_ms 1500\nk 1\n\nevent power_on\nthreshold 1\nsample +12 -30\n"
+#define GOOD_SIGNATURE \
+    "iotfp-signature 1\nmodel plug\nburst_gap_ms 1500\nk 1\n\nevent power_on\nthreshold 1\nsample +12 -30\n"
 #define BROKEN_SIGNATURE "iotfp-signature 1\nmodel plug\nburst_gap_ms 1500\nk 1\n\nevent power_on\nsample +12 oops\n"
 #define GOOD_RULES "iotfp-platforms 1\nplatform tuya\nsufficient port 6668\n"
 #define BROKEN_RULES "iotfp-platforms 1\nplatform tuya\nsufficient port 6668\nplatform\n"
