@@ -129,6 +129,9 @@ static iotfp_conv *find_or_add_conv(iotfp_analysis *analysis, const iotfp_packet
 static iotfp_role decide_role(iotfp_analysis *analysis, const iotfp_conv *conv,
                               const iotfp_packet *packet, gboolean from_device)
 {
+    /* Before the TCP tracker: a damaged header must not move its sequence state. */
+    if (packet->malformed)
+        return IOTFP_ROLE_MALFORMED;
     if (conv->scope == IOTFP_SCOPE_GROUP)
         return IOTFP_ROLE_GROUP;
     if (packet->transport == IOTFP_TRANSPORT_TCP) {

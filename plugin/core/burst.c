@@ -32,10 +32,42 @@ void iotfp_burst_add(iotfp_burst *burst, guint32 frame, gint64 time_ns, gint32 s
         g_array_append_val(burst->shape, signed_len);
 }
 
+/* Digits by hand: shapes are formatted for every packet a tree shows, and a
+ * printf per length was most of the plugin's cost in tshark -T fields. */
+static void append_number(GString *out, char sign, guint32 magnitude)
+{
+    char digits[10];
+    guint n = 0;
+    do {
+        digits[n++] = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    g_string_append_c(out, sign);
+    while (n)
+        g_string_append_c(out, digits[--n]);
+}
+
+void iotfp_burst_append_lengths(const iotfp_burst *burst, guint from, GString *out)
+{
+    for (guint i = from; i < burst->shape->len; i++) {
+        gint32 length = g_array_index(burst->shape, gint32, i);
+        if (i)
+            g_string_append_c(out, ' ');
+        append_number(out, length < 0 ? '-' : '+', length < 0 ? 0u - (guint32)length : (guint32)length);
+    }
+}
+
+void iotfp_burst_append_more(const iotfp_burst *burst, GString *out)
+{
+    if (burst->pkts <= burst->shape->len)
+        return;
+    g_string_append(out, " ... (");
+    append_number(out, '+', burst->pkts - burst->shape->len);
+    g_string_append(out, " more)");
+}
+
 void iotfp_burst_format_shape(const iotfp_burst *burst, GString *out)
 {
-    for (guint i = 0; i < burst->shape->len; i++)
-        g_string_append_printf(out, "%s%+d", i ? " " : "", g_array_index(burst->shape, gint32, i));
-    if (burst->pkts > burst->shape->len)
-        g_string_append_printf(out, " ... (+%u more)", burst->pkts - burst->shape->len);
+    iotfp_burst_append_lengths(burst, 0, out);
+    iotfp_burst_append_more(burst, out);
 }

@@ -28,5 +28,10 @@ void iotfp_burst_free(iotfp_burst *burst);
 void iotfp_burst_add(iotfp_burst *burst, guint32 frame, gint64 time_ns, gint32 signed_len);
 /* "+267 -123 +54", with " ... (+N more)" when longer than IOTFP_SHAPE_MAX. */
 void iotfp_burst_format_shape(const iotfp_burst *burst, GString *out);
+/* Its two parts, for texts kept up to date as a burst grows (shape_text.h):
+ * the lengths from index `from` on (each after a space but the first), and
+ * the " ... (+N more)" that follows them when the shape is full. */
+void iotfp_burst_append_lengths(const iotfp_burst *burst, guint from, GString *out);
+void iotfp_burst_append_more(const iotfp_burst *burst, GString *out);
 
 #endif

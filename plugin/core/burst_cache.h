@@ -1,6 +1,7 @@
 /* What a per-burst result depends on, for the caches of the detectors: the
- * burst's size (a single pass sees it grow packet by packet), what was known
- * of its conversation and the user's pin. Names and platforms are interned
+ * burst's shape (a single pass sees it grow packet by packet; once the shape
+ * is full, a growing burst keeps its result), what was known of its
+ * conversation and the user's pin. Names and platforms are interned
  * strings, so comparing pointers is enough. */
 #ifndef IOTFP_BURST_CACHE_H
 #define IOTFP_BURST_CACHE_H
@@ -9,7 +10,7 @@
 #include "signature_set.h"
 
 typedef struct {
-    guint32 pkts; /* 0: nothing cached yet */
+    guint32 n_lengths; /* shape length when computed; 0: nothing cached yet */
     iotfp_conv_facts facts;
     const char *pinned_model;
 } iotfp_burst_cache_key;
@@ -17,7 +18,7 @@ typedef struct {
 static inline gboolean iotfp_burst_cache_key_holds(const iotfp_burst_cache_key *key, const iotfp_burst *burst,
                                                    const iotfp_conv_facts *facts, const char *pinned_model)
 {
-    return key->pkts == burst->pkts && key->pinned_model == pinned_model &&
+    return key->n_lengths == burst->shape->len && key->pinned_model == pinned_model &&
            key->facts.peer_port == facts->peer_port && key->facts.cloud_name == facts->cloud_name &&
            key->facts.platform == facts->platform;
 }
@@ -25,7 +26,7 @@ static inline gboolean iotfp_burst_cache_key_holds(const iotfp_burst_cache_key *
 static inline void iotfp_burst_cache_key_set(iotfp_burst_cache_key *key, const iotfp_burst *burst,
                                              const iotfp_conv_facts *facts, const char *pinned_model)
 {
-    *key = (iotfp_burst_cache_key){ burst->pkts, *facts, pinned_model };
+    *key = (iotfp_burst_cache_key){ burst->shape->len, *facts, pinned_model };
 }
 
 /* The cache entry of a burst, growing the array (of `size`-byte entries,

@@ -1,8 +1,9 @@
 /* Which event each burst stands for, given the signatures in force: the
  * conversation's candidate models are those the user pinned or whose match
  * lines hold, and the nearest accepted event among them wins. Results are
- * cached per burst and recomputed only when the burst has grown (a single
- * pass sees bursts grow packet by packet). */
+ * cached per burst and recomputed only when the burst's shape has grown (a
+ * single pass sees bursts grow packet by packet; past IOTFP_SHAPE_MAX
+ * lengths the shape stays as it is). */
 #ifndef IOTFP_DETECTOR_H
 #define IOTFP_DETECTOR_H
 

@@ -12,6 +12,7 @@ typedef enum {
     IOTFP_ROLE_NO_PAYLOAD,      /* pure ACK, bare SYN or FIN: no information */
     IOTFP_ROLE_RETRANSMISSION,  /* TCP data already seen */
     IOTFP_ROLE_GROUP,           /* broadcast or multicast from a home device */
+    IOTFP_ROLE_MALFORMED,       /* lengths not to be trusted: in no burst */
 } iotfp_role;
 
 typedef struct {

@@ -21,6 +21,8 @@ typedef struct {
     gboolean tcp_syn;
     guint32 tcp_seq;      /* raw sequence number */
     guint32 payload_len;  /* transport payload bytes */
+    gboolean malformed;   /* a header's length contradicts the bytes on the wire, or the
+                             transport header is incomplete: payload_len is unknown */
 } iotfp_packet;
 
 #endif

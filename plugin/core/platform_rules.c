@@ -296,13 +296,15 @@ gboolean iotfp_platform_rules_parse(iotfp_platform_rules *rules, const char *tex
     return ok;
 }
 
-gboolean iotfp_platform_rules_load(iotfp_platform_rules *rules, const char *path, GError **error)
+static gboolean parse_into_rules(const char *text, gsize len, const char *source, gpointer rules, GError **error)
 {
-    gsize len;
-    gchar *text = iotfp_rules_read_file(path, &len, error);
-    gboolean ok = text && iotfp_platform_rules_parse(rules, text, len, path, error);
-    g_free(text);
-    return ok;
+    return iotfp_platform_rules_parse(rules, text, len, source, error);
+}
+
+gboolean iotfp_platform_rules_load(iotfp_platform_rules *rules, const char *path, iotfp_good_texts *remembered,
+                                   GError **error)
+{
+    return iotfp_good_texts_load(remembered, path, IOTFP_PLATFORM_RULES_MAX_BYTES, parse_into_rules, rules, error);
 }
 
 /* ---- matching ---- */

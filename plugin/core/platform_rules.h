@@ -17,6 +17,7 @@
 
 #include "conv_features.h"
 #include "rules_text.h"
+#include "good_texts.h"
 
 #define IOTFP_PLATFORM_RULES_VERSION 1
 #define IOTFP_PLATFORM_RULES_MAX_BYTES IOTFP_RULES_MAX_BYTES
@@ -39,7 +40,11 @@ void iotfp_platform_rules_free(iotfp_platform_rules *rules);
  * "SOURCE:LINE: what is wrong". */
 gboolean iotfp_platform_rules_parse(iotfp_platform_rules *rules, const char *text, gsize len, const char *source,
                                     GError **error);
-gboolean iotfp_platform_rules_load(iotfp_platform_rules *rules, const char *path, GError **error);
+/* remembered (may be NULL): the files' last good texts, see good_texts.h. A
+ * file that fails now adds its rules as they were read before, and error
+ * still says what is wrong now. TRUE when rules were added, new or old. */
+gboolean iotfp_platform_rules_load(iotfp_platform_rules *rules, const char *path, iotfp_good_texts *remembered,
+                                   GError **error);
 
 guint iotfp_platform_rules_count(const iotfp_platform_rules *rules);
 /* The distinct protocol names that 'magic' conditions name, for the glue to

@@ -493,17 +493,6 @@ iotfp_signature *iotfp_signature_parse(const char *text, gsize len, const char *
     return p.signature;
 }
 
-iotfp_signature *iotfp_signature_load(const char *path, GError **error)
-{
-    gchar *text;
-    gsize len;
-    if (!g_file_get_contents(path, &text, &len, error))
-        return NULL;
-    iotfp_signature *signature = iotfp_signature_parse(text, len, path, error);
-    g_free(text);
-    return signature;
-}
-
 static void format_action_model(GString *out, const iotfp_action_model *model)
 {
     const iotfp_decompose_model *decompose = &model->decompose;

@@ -69,7 +69,6 @@ typedef struct {
 } iotfp_signature;
 
 iotfp_signature *iotfp_signature_parse(const char *text, gsize len, const char *source, GError **error);
-iotfp_signature *iotfp_signature_load(const char *path, GError **error);
 void iotfp_signature_free(iotfp_signature *signature);
 
 /* The file text, which iotfp_signature_parse reads back to the same signature. */

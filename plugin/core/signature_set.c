@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "platform_rules.h"
 
 struct iotfp_signature_set {
     GPtrArray *signatures;  /* iotfp_signature, owned */
@@ -42,15 +43,22 @@ gboolean iotfp_signature_set_add(iotfp_signature_set *set, iotfp_signature *sign
     return TRUE;
 }
 
-static gboolean load_file(iotfp_signature_set *set, const char *path, GPtrArray *errors)
+static gboolean parse_into_set(const char *text, gsize len, const char *source, gpointer set, GError **error)
+{
+    iotfp_signature *signature = iotfp_signature_parse(text, len, source, error);
+    return signature && iotfp_signature_set_add(set, signature, error);
+}
+
+static gboolean load_file(iotfp_signature_set *set, const char *path, iotfp_good_texts *remembered,
+                          GPtrArray *errors)
 {
     GError *error = NULL;
-    iotfp_signature *signature = iotfp_signature_load(path, &error);
-    if (signature && iotfp_signature_set_add(set, signature, &error))
-        return TRUE;
-    g_ptr_array_add(errors, g_strdup(error->message));
-    g_error_free(error);
-    return FALSE;
+    gboolean added = iotfp_good_texts_load(remembered, path, IOTFP_SIGNATURE_MAX_BYTES, parse_into_set, set, &error);
+    if (error) {
+        g_ptr_array_add(errors, g_strdup(error->message));
+        g_error_free(error);
+    }
+    return added;
 }
 
 static gint compare_strings(gconstpointer a, gconstpointer b)
@@ -58,10 +66,11 @@ static gint compare_strings(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-guint iotfp_signature_set_load(iotfp_signature_set *set, const char *path, GPtrArray *errors)
+guint iotfp_signature_set_load(iotfp_signature_set *set, const char *path, iotfp_good_texts *remembered,
+                               GPtrArray *errors)
 {
     if (!g_file_test(path, G_FILE_TEST_IS_DIR))
-        return load_file(set, path, errors) ? 1 : 0;
+        return load_file(set, path, remembered, errors) ? 1 : 0;
     GError *error = NULL;
     GDir *dir = g_dir_open(path, 0, &error);
     if (!dir) {
@@ -79,7 +88,7 @@ guint iotfp_signature_set_load(iotfp_signature_set *set, const char *path, GPtrA
     g_ptr_array_sort(files, compare_strings);
     guint added = 0;
     for (guint i = 0; i < files->len; i++)
-        added += load_file(set, g_ptr_array_index(files, i), errors);
+        added += load_file(set, g_ptr_array_index(files, i), remembered, errors);
     g_ptr_array_free(files, TRUE);
     return added;
 }
@@ -112,7 +121,8 @@ gboolean iotfp_signature_matches(const iotfp_signature *signature, const iotfp_c
                 return FALSE;
             break;
         case IOTFP_MATCH_CLOUD:
-            if (!facts->cloud_name || !g_pattern_match_simple(match->pattern, facts->cloud_name))
+            /* DNS names ignore case; and no allocation: a single pass checks every packet. */
+            if (!facts->cloud_name || !iotfp_glob_match(match->pattern, facts->cloud_name))
                 return FALSE;
             break;
         case IOTFP_MATCH_PLATFORM:

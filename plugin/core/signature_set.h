@@ -5,6 +5,7 @@
 #define IOTFP_SIGNATURE_SET_H
 
 #include "event_classifier.h"
+#include "good_texts.h"
 #include "signature.h"
 
 /* What a conversation shows that a signature's match lines can test. */
@@ -22,8 +23,11 @@ void iotfp_signature_set_free(iotfp_signature_set *set);
 /* Takes the signature. A second signature for the same model is refused. */
 gboolean iotfp_signature_set_add(iotfp_signature_set *set, iotfp_signature *signature, GError **error);
 /* A folder (its *.sig files, in name order) or one file. Appends a message
- * per file that failed to errors; returns how many signatures were added. */
-guint iotfp_signature_set_load(iotfp_signature_set *set, const char *path, GPtrArray *errors);
+ * per file that failed to errors; returns how many signatures were added.
+ * remembered (may be NULL): the files' last good texts, see good_texts.h; a
+ * file that fails now adds its signature as it was read before. */
+guint iotfp_signature_set_load(iotfp_signature_set *set, const char *path, iotfp_good_texts *remembered,
+                               GPtrArray *errors);
 
 guint iotfp_signature_set_size(const iotfp_signature_set *set);
 const iotfp_event_classifier *iotfp_signature_set_get(const iotfp_signature_set *set, guint index);

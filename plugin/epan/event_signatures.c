@@ -20,6 +20,8 @@ typedef struct {
 static const char *pref_signature_path = "";
 static char *loaded_path;            /* the search path the set was loaded from */
 static iotfp_signature_set *signatures;
+/* For the life of the process: a file broken by an edit keeps its signature. */
+static iotfp_good_texts *good_signature_texts;
 
 static model_pin *pins;
 static guint n_pins;
@@ -59,18 +61,20 @@ void iotfp_signatures_apply_prefs(void)
         g_ptr_array_free(optional, TRUE);
         return;
     }
+    if (!good_signature_texts)
+        good_signature_texts = iotfp_good_texts_new();
     iotfp_signature_set *set = iotfp_signature_set_new();
     GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < required->len; i++)
-        iotfp_signature_set_load(set, g_ptr_array_index(required, i), errors);
+        iotfp_signature_set_load(set, g_ptr_array_index(required, i), good_signature_texts, errors);
     for (guint i = 0; i < optional->len; i++)
         if (g_file_test(g_ptr_array_index(optional, i), G_FILE_TEST_IS_DIR))
-            iotfp_signature_set_load(set, g_ptr_array_index(optional, i), errors);
+            iotfp_signature_set_load(set, g_ptr_array_index(optional, i), good_signature_texts, errors);
     if (errors->len) {
         g_ptr_array_add(errors, NULL);
         gchar *all = g_strjoinv("\n", (gchar **)errors->pdata);
-        report_warning("IoT Fingerprint: %u signature file(s) not used; the other %u signatures are in force:\n%s",
-                       errors->len - 1, iotfp_signature_set_size(set), all);
+        report_failure("IoT Fingerprint: %u signature file(s) could not be read as they are; %u signatures are in "
+                       "force:\n%s", errors->len - 1, iotfp_signature_set_size(set), all);
         g_free(all);
     }
     g_ptr_array_free(errors, TRUE);

@@ -50,6 +50,19 @@ gboolean iotfp_field_last_uint(proto_tree *tree, int hf, guint32 *value)
     }
 }
 
+gboolean iotfp_field_last_uint_with_room(proto_tree *tree, int hf, guint header_offset, guint32 *value,
+                                         guint32 *room)
+{
+    if (!iotfp_field_last_uint(tree, hf, value))
+        return FALSE;
+    GPtrArray *found = iotfp_field_occurrences(tree, hf);
+    const field_info *finfo = g_ptr_array_index(found, found->len - 1);
+    guint32 source_len = finfo->ds_tvb ? tvb_reported_length(finfo->ds_tvb) : 0;
+    guint32 header_start = finfo->start > (gint)header_offset ? (guint32)finfo->start - header_offset : 0;
+    *room = source_len > header_start ? source_len - header_start : 0;
+    return TRUE;
+}
+
 const char *iotfp_field_first_string(proto_tree *tree, int hf)
 {
     GPtrArray *found = iotfp_field_occurrences(tree, hf);

@@ -21,4 +21,11 @@ fvalue_t *iotfp_field_value(field_info *finfo);
 gboolean iotfp_field_last_uint(proto_tree *tree, int hf, guint32 *value);
 const char *iotfp_field_first_string(proto_tree *tree, int hf);
 
+/* iotfp_field_last_uint, and the bytes its data source holds from the start
+ * of the header carrying the field (header_offset bytes before the field) to
+ * the end as on the wire: what a length field of that header can claim at
+ * most. Snaplen truncation does not shrink it. */
+gboolean iotfp_field_last_uint_with_room(proto_tree *tree, int hf, guint header_offset, guint32 *value,
+                                         guint32 *room);
+
 #endif

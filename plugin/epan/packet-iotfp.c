@@ -21,6 +21,7 @@
 #include "packet_summary.h"
 #include "platform_features.h"
 #include "registration.h"
+#include "shape_text.h"
 
 static int proto_iotfp = -1;
 static int iotfp_tap = -1;
@@ -50,6 +51,7 @@ static gint ett_iotfp_burst = -1;
 
 static expert_field ei_iotfp_privacy_event = EI_INIT;
 static expert_field ei_iotfp_activity = EI_INIT;
+static expert_field ei_iotfp_malformed = EI_INIT;
 
 static dissector_handle_t iotfp_handle;
 
@@ -65,6 +67,7 @@ static const value_string iotfp_role_vals[] = {
     { IOTFP_ROLE_NO_PAYLOAD, "no payload" },
     { IOTFP_ROLE_RETRANSMISSION, "retransmission" },
     { IOTFP_ROLE_GROUP, "broadcast" },
+    { IOTFP_ROLE_MALFORMED, "malformed" },
     { 0, NULL }
 };
 
@@ -75,6 +78,7 @@ static iotfp_netlist *home_networks;
 
 static iotfp_analysis *analysis;
 static iotfp_detector *detector;
+static iotfp_shape_text_cache *shape_texts;
 
 const iotfp_analysis *iotfp_current_analysis(void)
 {
@@ -120,6 +124,7 @@ static void init_analysis(void)
     analysis = iotfp_analysis_new(&config);
     detector = iotfp_detector_new(iotfp_signatures());
     iotfp_action_fields_init(iotfp_signatures());
+    shape_texts = iotfp_shape_text_cache_new();
 }
 
 static void cleanup_analysis(void)
@@ -128,6 +133,8 @@ static void cleanup_analysis(void)
     iotfp_action_fields_cleanup();
     iotfp_detector_free(detector);
     detector = NULL;
+    iotfp_shape_text_cache_free(shape_texts);
+    shape_texts = NULL;
     iotfp_analysis_free(analysis);
     analysis = NULL;
 }
@@ -160,13 +167,10 @@ static void add_burst(proto_tree *tree, tvbuff_t *tvb, const iotfp_burst *burst)
     nstime_t duration = { (time_t)(duration_ns / 1000000000), (int)(duration_ns % 1000000000) };
     item = proto_tree_add_time(subtree, hf_iotfp_burst_duration, tvb, 0, 0, &duration);
     proto_item_set_generated(item);
-    /* Formatting the shape costs up to IOTFP_SHAPE_MAX numbers: only when shown or filtered. */
+    /* Formatted once per burst (and size), however many packets show it. */
     if (proto_field_is_referenced(subtree, hf_iotfp_burst_shape)) {
-        GString *shape = g_string_sized_new(64);
-        iotfp_burst_format_shape(burst, shape);
-        item = proto_tree_add_string(subtree, hf_iotfp_burst_shape, tvb, 0, 0, shape->str);
+        item = proto_tree_add_string(subtree, hf_iotfp_burst_shape, tvb, 0, 0, iotfp_shape_text(shape_texts, burst));
         proto_item_set_generated(item);
-        g_string_free(shape, TRUE);
     }
 }
 
@@ -267,6 +271,8 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     }
     item = proto_tree_add_uint(iotfp_tree, hf_iotfp_role, tvb, 0, 0, record->role);
     proto_item_set_generated(item);
+    if (record->role == IOTFP_ROLE_MALFORMED)
+        expert_add_info(pinfo, item, &ei_iotfp_malformed);
 
     const iotfp_burst *burst = iotfp_analysis_burst(analysis, record->burst_id);
     if (burst) {
@@ -407,6 +413,10 @@ void proto_register_iotfp(void)
         { &ei_iotfp_actions_none,
           { "iotfp.actions.no_decomposition", PI_UNDECODED, PI_NOTE,
             "The command's size has no decomposition into the model's actions", EXPFILL } },
+        { &ei_iotfp_malformed,
+          { "iotfp.malformed", PI_MALFORMED, PI_WARN,
+            "A length in the IP or transport header exceeds the bytes on the wire, or the transport header is "
+            "incomplete: the packet counts in its conversation but in no burst", EXPFILL } },
     };
 
     proto_iotfp = proto_register_protocol("IoT Fingerprint", "IoTFP", "iotfp");

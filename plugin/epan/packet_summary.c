@@ -5,6 +5,9 @@
 #include "field_values.h"
 
 static struct {
+    int ip_len;
+    int ipv6_plen;
+    int tcp_hdr_len;
     int tcp_seq_raw;
     int tcp_syn;
     int tcp_len;
@@ -16,8 +19,14 @@ static struct {
     int tls_sni;
 } hf;
 
+/* ICMP errors quote an IP and transport header cut short on purpose. */
+static int proto_icmp = -1, proto_icmpv6 = -1;
+
 GArray *iotfp_summary_wanted_fields(void)
 {
+    hf.ip_len = iotfp_field_id("ip.len");
+    hf.ipv6_plen = iotfp_field_id("ipv6.plen");
+    hf.tcp_hdr_len = iotfp_field_id("tcp.hdr_len");
     hf.tcp_seq_raw = iotfp_field_id("tcp.seq_raw");
     hf.tcp_syn = iotfp_field_id("tcp.flags.syn");
     hf.tcp_len = iotfp_field_id("tcp.len");
@@ -28,8 +37,12 @@ GArray *iotfp_summary_wanted_fields(void)
     hf.dns_aaaa = iotfp_field_id("dns.aaaa");
     hf.tls_sni = iotfp_field_id("tls.handshake.extensions_server_name");
 
-    const int ids[] = { hf.tcp_seq_raw, hf.tcp_syn,  hf.tcp_len,  hf.udp_length, hf.dns_response,
-                        hf.dns_query_name, hf.dns_a, hf.dns_aaaa, hf.tls_sni };
+    proto_icmp = proto_get_id_by_filter_name("icmp");
+    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+
+    const int ids[] = { hf.ip_len, hf.ipv6_plen, hf.tcp_hdr_len, hf.tcp_seq_raw, hf.tcp_syn,
+                        hf.tcp_len, hf.udp_length, hf.dns_response, hf.dns_query_name, hf.dns_a,
+                        hf.dns_aaaa, hf.tls_sni };
     return iotfp_field_id_array(ids, G_N_ELEMENTS(ids));
 }
 
@@ -50,6 +63,28 @@ static gboolean is_link_group(const address *dl_dst)
     return dl_dst->type == AT_ETHER && dl_dst->len == 6 && (((const guint8 *)dl_dst->data)[0] & 1);
 }
 
+static gboolean in_icmp_error(packet_info *pinfo)
+{
+    for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); layer; layer = wmem_list_frame_next(layer)) {
+        int proto_id = GPOINTER_TO_INT(wmem_list_frame_data(layer));
+        if (proto_id == proto_icmp || proto_id == proto_icmpv6)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Whether the innermost IP header claims more bytes than the wire carried
+ * from it on (a lying total length: the transport's length is then a guess). */
+static gboolean ip_length_exceeds_wire(proto_tree *tree)
+{
+    guint32 claimed, room;
+    if (iotfp_field_last_uint_with_room(tree, hf.ip_len, 2, &claimed, &room) && claimed > room)
+        return TRUE;
+    /* The payload length counts what follows the 40-byte fixed header. */
+    return iotfp_field_last_uint_with_room(tree, hf.ipv6_plen, 4, &claimed, &room) && room >= 40 &&
+           claimed > room - 40;
+}
+
 gboolean iotfp_summary_build(packet_info *pinfo, proto_tree *tree, iotfp_packet *packet)
 {
     memset(packet, 0, sizeof *packet);
@@ -61,19 +96,31 @@ gboolean iotfp_summary_build(packet_info *pinfo, proto_tree *tree, iotfp_packet 
     packet->src_port = (guint16)pinfo->srcport;
     packet->dst_port = (guint16)pinfo->destport;
 
-    guint32 value;
-    if (pinfo->ptype == PT_TCP && iotfp_field_last_uint(tree, hf.tcp_len, &value)) {
+    guint32 value, room;
+    if (pinfo->ptype == PT_TCP) {
         packet->transport = IOTFP_TRANSPORT_TCP;
-        packet->payload_len = value;
+        /* No tcp.len: the TCP header is cut short. A header length below the
+         * fixed 20 bytes still gets a tcp.len, counted from the bogus length. */
+        packet->malformed = !iotfp_field_last_uint(tree, hf.tcp_len, &value) ||
+                            (iotfp_field_last_uint(tree, hf.tcp_hdr_len, &room) && room < 20);
+        packet->payload_len = packet->malformed ? 0 : value;
         if (iotfp_field_last_uint(tree, hf.tcp_seq_raw, &value))
             packet->tcp_seq = value;
         if (iotfp_field_last_uint(tree, hf.tcp_syn, &value))
             packet->tcp_syn = value != 0;
-    } else if (pinfo->ptype == PT_UDP && iotfp_field_last_uint(tree, hf.udp_length, &value)) {
+    } else if (pinfo->ptype == PT_UDP && iotfp_field_last_uint_with_room(tree, hf.udp_length, 4, &value, &room)) {
         packet->transport = IOTFP_TRANSPORT_UDP;
-        /* The length field counts the 8-byte header; a lying field is not trusted. */
-        packet->payload_len = value > 8 ? value - 8 : 0;
+        /* The length field counts the 8-byte header and cannot exceed the wire. */
+        packet->malformed = value < 8 || value > room;
+        packet->payload_len = packet->malformed ? 0 : value - 8;
+    } else if (iotfp_field_last_uint(tree, hf.udp_length, &value) && value < 8) {
+        /* The UDP dissector gives up on such a length before it sets the port type. */
+        packet->transport = IOTFP_TRANSPORT_UDP;
+        packet->malformed = TRUE;
     }
+    packet->malformed = (packet->malformed || ip_length_exceeds_wire(tree)) && !in_icmp_error(pinfo);
+    if (packet->malformed)
+        packet->payload_len = 0;
     return TRUE;
 }
 

@@ -27,6 +27,8 @@ typedef struct {
 static const char *pref_platform_rules = "";
 static char *loaded_files;             /* the files the rules were read from */
 static iotfp_platform_rules *rules;
+/* For the life of the process: a file broken by an edit keeps its rules. */
+static iotfp_good_texts *good_rule_texts;
 /* The dissectors that the rules' 'magic' conditions name and that exist. */
 static GArray *magic_protocols;
 
@@ -92,20 +94,23 @@ void iotfp_platform_apply_prefs(void)
         g_ptr_array_free(files, TRUE);
         return;
     }
+    if (!good_rule_texts)
+        good_rule_texts = iotfp_good_texts_new();
     iotfp_platform_rules *set = iotfp_platform_rules_new();
     GString *errors = g_string_new(NULL);
     guint failed = 0;
     for (guint i = 0; i < files->len; i++) {
         GError *error = NULL;
-        if (!iotfp_platform_rules_load(set, g_ptr_array_index(files, i), &error)) {
+        iotfp_platform_rules_load(set, g_ptr_array_index(files, i), good_rule_texts, &error);
+        if (error) {
             g_string_append_printf(errors, "\n%s", error->message);
             g_error_free(error);
             failed++;
         }
     }
     if (failed)
-        report_warning("IoT Fingerprint: %u platform rules file(s) not used; the other %u rules are in force:%s",
-                       failed, iotfp_platform_rules_count(set), errors->str);
+        report_failure("IoT Fingerprint: %u platform rules file(s) could not be read as they are; %u rules are in "
+                       "force:%s", failed, iotfp_platform_rules_count(set), errors->str);
     g_string_free(errors, TRUE);
     g_ptr_array_free(files, TRUE);
     iotfp_platform_rules_free(rules);

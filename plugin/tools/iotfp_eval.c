@@ -173,7 +173,7 @@ static gboolean check_signatures(const eval_options *options, guint *common_gap,
         if (!g_file_test(*entry, G_FILE_TEST_EXISTS))
             g_ptr_array_add(errors, g_strdup_printf("%s: no such file or folder", *entry));
         else
-            iotfp_signature_set_load(set, *entry, errors);
+            iotfp_signature_set_load(set, *entry, NULL, errors);
     }
     gboolean ok = errors->len == 0;
     if (!ok) {

@@ -20,6 +20,7 @@
 #include "labels.h"
 #include "learn.h"
 #include "learn_actions.h"
+#include "platform_rules.h"
 #include "signature.h"
 #include "tool_options.h"
 #include "tshark_bursts.h"
@@ -294,7 +295,7 @@ static gboolean burst_matches(const iotfp_tool_burst *burst, const GArray *match
         const iotfp_match *match = &g_array_index(matches, iotfp_match, i);
         if (match->kind == IOTFP_MATCH_PORT && !iotfp_tool_burst_has_cloud_port(burst, match->port))
             return FALSE;
-        if (match->kind == IOTFP_MATCH_CLOUD && !g_pattern_match_simple(match->pattern, burst->cloud))
+        if (match->kind == IOTFP_MATCH_CLOUD && !iotfp_glob_match(match->pattern, burst->cloud))
             return FALSE;
     }
     return TRUE;

@@ -6,8 +6,9 @@ of 100k, 1M and 5M packets, cached beside the build, and runs
     tshark -r CAPTURE -2 -T fields -e iotfp.event
 with the freshly built plugin (loaded as the tests load it, iotfp_tshark.Tshark)
 and again with --disable-protocol iotfp. Each run is timed (wall clock) and its
-peak RSS read from os.wait4, i.e. from that one child only. Runs alternate
-off/on so that drift of a shared machine hits both; the median is reported.
+peak RSS and CPU time read from os.wait4, i.e. from that one child only. Runs
+interleave the two modes (on, off, then off, on, ...) so that drift of a shared
+machine and warm caches hit both alike; the median of each is reported.
 
 It prints figures and never fails on them: timings are for reading, not
 verdicts (the issue's target: <= 10% more time and memory, goal 5%, and a
@@ -15,6 +16,18 @@ constant time per packet from 100k to 5M).
 
     python3 tests/bench/bench_tshark.py [--build build] [--sizes 100000,1000000,5000000]
                                         [--runs 3] [--large-runs 1] [--large 5000000]
+
+Sizes and runs also come from the environment (IOTFP_BENCH_SIZES,
+IOTFP_BENCH_RUNS, IOTFP_BENCH_LARGE_RUNS), which `make bench` passes on: a
+quick look is `make bench IOTFP_BENCH_SIZES=100000 IOTFP_BENCH_RUNS=1`.
+
+Then memory per conversation inside tshark: captures of N conversations
+(--conversations, IOTFP_BENCH_CONVERSATIONS; default 10000,100000), each two
+UDP packets between one of 30 home devices and its own cloud address,
+through `tshark -2 -T fields -e iotfp.conv`, plugin on and off; the growth
+of the peak RSS difference from the smallest N to the largest, divided by
+the conversations added, is what one conversation costs the plugin (its
+analysis and the tree items Wireshark keeps for it).
 """
 import argparse
 import os
@@ -25,6 +38,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tshark"))
+import pcap_bytes  # noqa: E402 (found through the path above)
 
 DEFAULT_SIZES = "100000,1000000,5000000"
 SEED = 1
@@ -33,11 +47,15 @@ SEED = 1
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", default="build", help="CMake build folder (default: build)")
-    parser.add_argument("--sizes", default=DEFAULT_SIZES, help="packet counts, comma-separated")
-    parser.add_argument("--runs", type=int, default=3, help="runs per mode and size (default: 3)")
+    parser.add_argument("--sizes", default=os.environ.get("IOTFP_BENCH_SIZES", DEFAULT_SIZES),
+                        help="packet counts, comma-separated (default: %s)" % DEFAULT_SIZES)
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("IOTFP_BENCH_RUNS", "3")),
+                        help="runs per mode and size (default: 3)")
     parser.add_argument("--large", type=int, default=5000000,
                         help="from this packet count on, use --large-runs (default: 5000000)")
-    parser.add_argument("--large-runs", type=int, default=1,
+    parser.add_argument("--conversations", default=os.environ.get("IOTFP_BENCH_CONVERSATIONS", "10000,100000"),
+                        help="conversation counts for the memory check, comma-separated; empty: skip")
+    parser.add_argument("--large-runs", type=int, default=int(os.environ.get("IOTFP_BENCH_LARGE_RUNS", "1")),
                         help="runs per mode for large captures, which take minutes (default: 1)")
     return parser.parse_args(argv)
 
@@ -87,11 +105,49 @@ def capture(build, packets):
     return path
 
 
-def run_once(tshark, path, plugin_on):
+def conversations_capture(build, n):
+    """n conversations of two small UDP packets each, cached like the bench captures."""
+    path = os.path.join(build, "bench-captures", "conversations-%d.pcap" % n)
+    if not os.path.exists(path):
+        frames = []
+        for i in range(n):
+            device, cloud = bytes([192, 168, 1, 2 + i % 30]), bytes([52, (i >> 16) & 255, (i >> 8) & 255, i & 255])
+            out = pcap_bytes.ETHER_IPV4 + pcap_bytes.ipv4(device, cloud, 17, pcap_bytes.udp((40000, 8883), 60))
+            back = pcap_bytes.ETHER_IPV4 + pcap_bytes.ipv4(cloud, device, 17, pcap_bytes.udp((8883, 40000), 40))
+            frames += [(i * 2000, out, None), (i * 2000 + 1000, back, None)]
+        pcap_bytes.write_pcap(path + ".tmp", frames)
+        os.replace(path + ".tmp", path)
+    os.chmod(path, 0o644)
+    return path
+
+
+def conversation_memory(tshark, build, counts):
+    """Peak RSS on and off at each conversation count; prints the cost per conversation."""
+    print("\n== memory per conversation (tshark -2 -T fields -e iotfp.conv, 1 run per mode)", flush=True)
+    deltas = []
+    for n in counts:
+        path = conversations_capture(build, n)
+        if not world_readable(path):
+            path = tshark.readable_copy(path)
+        rss = {}
+        for plugin_on in (True, False):
+            _, _, rss[plugin_on], lines, _ = run_once(tshark, path, plugin_on, "iotfp.conv")
+            if lines != 2 * n:
+                sys.exit("bench_tshark: tshark printed %d lines for %d packets" % (lines, 2 * n))
+        deltas.append((n, rss[True] - rss[False]))
+        print("  %8d conversations: peak RSS %8.1f MiB on, %8.1f MiB off, difference %7.1f MiB"
+              % (n, rss[True] / 1024, rss[False] / 1024, (rss[True] - rss[False]) / 1024), flush=True)
+    if len(deltas) >= 2:
+        (n0, d0), (n1, d1) = deltas[0], deltas[-1]
+        print("  per conversation: %.0f bytes ((difference at %d - at %d) / %d conversations)"
+              % ((d1 - d0) * 1024 / (n1 - n0), n1, n0, n1 - n0))
+
+
+def run_once(tshark, path, plugin_on, field="iotfp.event"):
     """(wall seconds, CPU seconds, peak RSS in KiB, output lines, lines with an event) of one run.
     CPU time (user + system) is reported beside wall time: on a shared machine
     other jobs stretch wall time, far less the CPU time tshark itself used."""
-    args = ["-r", path, "-2", "-T", "fields", "-e", "iotfp.event"]
+    args = ["-r", path, "-2", "-T", "fields", "-e", field]
     if not plugin_on:
         args += ["--disable-protocol", "iotfp"]
     out_path = os.path.join(tshark.home, "bench.out")
@@ -117,27 +173,6 @@ def run_once(tshark, path, plugin_on):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, lines, events
 
 
-def install_signatures(tshark):
-    """The bundled signatures and platform rules, where an installed plugin finds them
-    (XDG_DATA_HOME/iotfp/signatures, as `make install` puts them): the test
-    home starts empty, and without signatures no burst gets an event."""
-    source = os.path.join(HERE, "..", "..", "signatures")
-    folder = tshark.env["XDG_DATA_HOME"]
-    for part in ("iotfp", "signatures"):
-        folder = os.path.join(folder, part)
-        os.makedirs(folder, exist_ok=True)
-        os.chmod(folder, 0o755)
-    for parent in (tshark.env["XDG_DATA_HOME"], os.path.dirname(tshark.env["XDG_DATA_HOME"])):
-        os.chmod(parent, 0o755)
-    for name in sorted(os.listdir(source)):
-        if name.endswith(".sig") or name == "platforms.rules":
-            with open(os.path.join(source, name), "rb") as f:
-                data = f.read()
-            with open(os.path.join(folder, name), "wb") as f:
-                f.write(data)
-            os.chmod(os.path.join(folder, name), 0o644)
-
-
 def bench_size(tshark, build, packets, runs):
     print("== %d packets, %d run(s) per mode" % (packets, runs), flush=True)
     path = capture(build, packets)
@@ -145,7 +180,7 @@ def bench_size(tshark, build, packets, runs):
         path = tshark.readable_copy(path)
     results = {False: [], True: []}
     for run in range(runs):
-        for plugin_on in (False, True):
+        for plugin_on in ((True, False) if run % 2 == 0 else (False, True)):
             wall, cpu, rss, lines, events = run_once(tshark, path, plugin_on)
             results[plugin_on].append((wall, rss, cpu))
             print("  run %d plugin %-3s %7.2f s wall %7.2f s CPU %8.0f MiB  %d lines, %d with an event"
@@ -160,6 +195,12 @@ def bench_size(tshark, build, packets, runs):
     return {"packets": packets, "runs": runs, "off": median[False], "on": median[True]}
 
 
+def per_packet_us(row):
+    """Median wall and CPU microseconds per packet of a size's row, per mode."""
+    return {"on": row["on"][0] / row["packets"] * 1e6, "off": row["off"][0] / row["packets"] * 1e6,
+            "on_cpu": row["on"][2] / row["packets"] * 1e6, "off_cpu": row["off"][2] / row["packets"] * 1e6}
+
+
 def report(rows):
     print()
     print("%10s %5s %9s %9s %7s %10s %10s %9s %9s %7s %9s %9s %7s" % (
@@ -172,18 +213,29 @@ def report(rows):
             row["packets"] / on_s, off_kb / 1024, on_kb / 1024, on_kb / off_kb,
             off_cpu, on_cpu, on_cpu / off_cpu))
     if len(rows) >= 2:
-        first, last = rows[0], rows[-1]
         print()
-        print("scaling %d -> %d packets (median wall time per packet, plugin on / off):"
-              % (first["packets"], last["packets"]))
-        for mode in ("on", "off"):
-            a = first[mode][0] / first["packets"] * 1e6
-            b = last[mode][0] / last["packets"] * 1e6
-            print("  plugin %-3s %.2f us -> %.2f us per packet (x%.2f; 1.00 is linear)" % (mode, a, b, b / a))
-        a = (first["on"][0] - first["off"][0]) / first["packets"] * 1e6
-        b = (last["on"][0] - last["off"][0]) / last["packets"] * 1e6
-        print("  plugin's own cost (on - off): %.2f us -> %.2f us per packet" % (a, b))
+        print("linearity: median time per packet at each size (x: against the smallest; 1.00 is linear)")
+        print("%10s %12s %12s %14s %14s %16s" % ("packets", "on us/pkt", "off us/pkt", "on CPU us/pkt",
+                                                  "off CPU us/pkt", "plugin CPU us/pkt"))
+        first = per_packet_us(rows[0])
+        for row in rows:
+            now = per_packet_us(row)
+            print("%10d %7.2f x%.2f %7.2f x%.2f %9.2f x%.2f %9.2f x%.2f %16.2f" % (
+                (row["packets"],) + sum(((now[key], now[key] / first[key])
+                                         for key in ("on", "off", "on_cpu", "off_cpu")), ())
+                + (now["on_cpu"] - now["off_cpu"],)))
     print("\nTarget: time x and mem x <= 1.10 (goal 1.05); per-packet time flat from smallest to largest.")
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
 
 
 def main(argv):
@@ -191,15 +243,19 @@ def main(argv):
     build = setup_environment(options.build)
     import iotfp_tshark  # after setup_environment: it reads the environment
     tshark = iotfp_tshark.Tshark()
-    install_signatures(tshark)
-    print("tshark %s, plugin %s, %d CPU(s)" % (
+    tshark.install_bundled_data()
+    print("tshark %s, plugin %s" % (
         subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout.split("\n")[0],
-        os.environ["IOTFP_PLUGIN"], os.cpu_count()), flush=True)
+        os.environ["IOTFP_PLUGIN"]))
+    print("machine: %s, %d CPU(s), load average %.2f at start" % (cpu_model(), os.cpu_count(), os.getloadavg()[0]),
+          flush=True)
     rows = []
     for packets in (int(size) for size in options.sizes.split(",")):
         runs = options.large_runs if packets >= options.large else options.runs
         rows.append(bench_size(tshark, build, packets, runs))
     report(rows)
+    if options.conversations:
+        conversation_memory(tshark, build, [int(n) for n in options.conversations.split(",")])
     return 0
 
 

@@ -127,6 +127,28 @@ class Tshark:
         os.chmod(path, 0o755)
         return path
 
+    def write_text(self, folder, name, text):
+        """Writes private_dir(folder)/name, readable by the unprivileged tshark; returns its path."""
+        path = os.path.join(self.private_dir(folder), name)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o644)
+        return path
+
+    def install_bundled_data(self):
+        """The bundled signatures and platform rules, where an installed plugin finds them
+        (XDG_DATA_HOME/iotfp/signatures, as `make install` puts them): the test home
+        starts empty, so that nothing installed on the machine leaks in."""
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "signatures")
+        folder = self.private_dir(".local/share/iotfp/signatures")
+        for parent in (".local", ".local/share", ".local/share/iotfp"):
+            os.chmod(os.path.join(self.home, parent), 0o755)
+        for name in sorted(os.listdir(source)):
+            if name.endswith(".sig") or name == "platforms.rules":
+                shutil.copy(os.path.join(source, name), os.path.join(folder, name))
+                os.chmod(os.path.join(folder, name), 0o644)
+        return folder
+
     def fields(self, capture, fields, extra=(), two_pass=True):
         """Rows of -T fields output, each a dict field -> value ('' when absent)."""
         args = ["-r", self.readable_copy(capture), "-T", "fields", "-E", "occurrence=l", "-E", "separator=\t"]

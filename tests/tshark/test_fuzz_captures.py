@@ -4,7 +4,8 @@ plugin under WIRESHARK_DEBUG_WMEM_OVERRIDE=strict (wmem checks every block)
 and WIRESHARK_ABORT_ON_DISSECTOR_BUG=1 (a DISSECTOR_ASSERT aborts instead of
 marking the packet), once in a single pass and once with -2.
 
-Inputs: the "demo" and "miio" homes of iotfp-gen and, when present, every
+Inputs: the "demo" and "miio" homes of iotfp-gen, a short "bench" home
+(web, video, DNS and TLS beside the IoT traffic) and, when present, every
 *.pcap under IOTFP_SHARED_DATA. IOTFP_FUZZ_CAPTURES copies in all (default
 40, so that `make check` stays quick; `make fuzz` runs 1000), spread over the
 inputs round-robin. Copy i uses editcap --seed i, so a run is reproducible.
@@ -21,12 +22,14 @@ import os
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 
 import iotfp_tshark
 
 DEFAULT_COPIES = 40
+BENCH_PACKETS = 5000
 # The largest shared capture (4 MB) takes 5-6 s per run in a normal build;
 # ASan and UBSan slow tshark a few times.
 RUN_TIMEOUT_S = 60
@@ -48,6 +51,11 @@ BUG_LINE = re.compile(r"dissector bug|\bERROR\b", re.IGNORECASE)
 def inputs(tshark):
     workdir = tshark.private_dir("inputs")
     found = [iotfp_tshark.generate(scenario, workdir)[0] for scenario in ("demo", "miio")]
+    # The benchmark's home, short: web, video, DNS and TLS beside the IoT traffic.
+    bench = os.path.join(workdir, "bench-%d.pcap" % BENCH_PACKETS)
+    subprocess.run([os.environ["IOTFP_GEN"], "--scenario", "bench", "--seed", "1", "--packets", str(BENCH_PACKETS),
+                    "--pcap", bench], check=True, capture_output=True)
+    found.append(bench)
     shared = os.environ.get("IOTFP_SHARED_DATA", "")
     if shared and os.path.isdir(shared):
         found += sorted(glob.glob(os.path.join(shared, "**", "*.pcap"), recursive=True))

@@ -12,12 +12,10 @@ no name or SNI in them, so only the JD devices, whose payloads carry the
 Joylink magic, get a platform. Ports 443 and 8883 serve every cloud."""
 import collections
 import os
-import shutil
 import sys
 
 import iotfp_tshark
 
-RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "signatures", "platforms.rules")
 
 TUYA_HINT = "tls-psk-hint 1dHRsc2NjbHltbGx3eWh50000000000000000"
 NONE = None
@@ -180,15 +178,6 @@ FIELDS = ["iotfp.conv", "iotfp.device", "ip.src", "ip.dst", "ipv6.src", "ipv6.ds
           "iotfp.platform.evidence"]
 
 
-def install_rules(tshark):
-    """The bundled file where `make install` puts it for a user (XDG_DATA_HOME)."""
-    folder = tshark.private_dir(".local/share/iotfp/signatures")
-    for parent in (".local", ".local/share", ".local/share/iotfp"):
-        os.chmod(os.path.join(tshark.home, parent), 0o755)
-    shutil.copy(RULES, folder)
-    os.chmod(os.path.join(folder, "platforms.rules"), 0o644)
-
-
 def conversations(tshark, capture, extra=()):
     """(device, peer address) -> set of (platform, evidence) over its packets."""
     convs = collections.defaultdict(set)
@@ -236,15 +225,9 @@ def check_capture(tshark, name, path, has_miio, failures):
 def check_user_files(tshark, capture, failures):
     """A broken user file is reported with file:line and skipped; a valid one
     takes precedence over the bundled rules."""
-    folder = tshark.private_dir("user-rules")
-    broken = os.path.join(folder, "broken.rules")
-    override = os.path.join(folder, "override.rules")
-    with open(broken, "w") as f:
-        f.write("iotfp-platforms 1\nplatform x\nsufficient port 99999\n")
-    with open(override, "w") as f:
-        f.write("iotfp-platforms 1\nplatform none\nsufficient sni use1-api.tplinkra.com\n")
-    for path in (broken, override):
-        os.chmod(path, 0o644)
+    broken = tshark.write_text("user-rules", "broken.rules", "iotfp-platforms 1\nplatform x\nsufficient port 99999\n")
+    override = tshark.write_text("user-rules", "override.rules",
+                                 "iotfp-platforms 1\nplatform none\nsufficient sni use1-api.tplinkra.com\n")
     pref = ["-o", "iotfp.platform_rules:%s:%s" % (broken, override)]
     proc = tshark.run(["-r", tshark.readable_copy(capture), "-2", "-T", "fields", "-e", "iotfp.platform"] + pref)
     if "%s:3: port '99999' is not a number from 0 to 65535" % broken not in proc.stderr:
@@ -261,7 +244,7 @@ def check_user_files(tshark, capture, failures):
 def main():
     root = iotfp_tshark.shared_data()
     tshark = iotfp_tshark.Tshark()
-    install_rules(tshark)
+    tshark.install_bundled_data()
     has_miio = any(line.split("\t")[-1] == "miio" for line in tshark.run(["-G", "protocols"]).stdout.splitlines())
     failures = []
     totals = [0, 0, 0]

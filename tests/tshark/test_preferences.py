@@ -1,5 +1,11 @@
 """The iotfp preferences change the analysis as documented, and bad values
-give a clear message and keep what was in force, without a crash."""
+give a clear message and keep what was in force, without a crash. A broken
+signature or platform rules file is reported with its file and line and
+takes nothing else down: the bundled signature of the model it meant to
+override stays, and so do the rules of the other files. (A file that breaks
+after it once loaded keeps giving its old content: tests/unit/test_good_texts.c,
+since one tshark run reads its files once.)"""
+import os
 import sys
 import tempfile
 
@@ -19,6 +25,41 @@ def summary(rows):
     convs_with_bursts = {r["iotfp.conv"] for r in rows if r["iotfp.burst"]}
     devices = {r["iotfp.device"] for r in rows if r["iotfp.device"]}
     return bursts, convs_with_bursts, devices
+
+
+def events_and_platforms(tshark, capture, extra):
+    proc = tshark.run(["-r", tshark.readable_copy(capture), "-2", "-T", "fields", "-e", "iotfp.event",
+                       "-e", "iotfp.platform"] + extra, check=False)
+    expect(proc.returncode == 0, "%s: tshark exited %d: %s" % (extra, proc.returncode, proc.stderr))
+    return [tuple(line.split("\t")) for line in proc.stdout.splitlines()], proc.stderr
+
+
+def check_broken_files(tshark, capture):
+    bundled = tshark.install_bundled_data()
+    default, _ = events_and_platforms(tshark, capture, [])
+    expect(any(event not in ("", "other") for event, _ in default), "no event with the bundled signatures")
+
+    # A broken override of a bundled model: reported, and the bundled model stays.
+    with open(os.path.join(bundled, "tuya-plug.sig")) as f:
+        lines = f.read().splitlines()
+    first_sample = next(i for i, line in enumerate(lines) if line.startswith("sample "))
+    lines[first_sample] = "sample +12 nonsense"
+    broken_signature = tshark.write_text("user-signatures", "tuya-plug.sig", "\n".join(lines) + "\n")
+    rows, stderr = events_and_platforms(tshark, capture,
+                                        ["-o", "iotfp.signature_path:" + os.path.dirname(broken_signature)])
+    where = "%s:%d:" % (broken_signature, first_sample + 1)
+    expect(where in stderr and "'nonsense'" in stderr, "broken signature: no %s message, stderr %r" % (where, stderr))
+    expect(rows == default, "broken signature override: events differ from the bundled signatures'")
+
+    # Platform rules: a good file and a broken one; the good file's rules hold.
+    good = tshark.write_text("user-rules", "good.rules", "iotfp-platforms 1\nplatform acme\nsufficient port 8883\n")
+    broken = tshark.write_text("user-rules", "broken.rules",
+                               "iotfp-platforms 1\nplatform acme2\nsufficient port 8883\nsufficient colour blue\n")
+    rows, stderr = events_and_platforms(tshark, capture, ["-o", "iotfp.platform_rules:" + good])
+    expect(any(platform == "acme" for _, platform in rows), "good.rules: no conversation of platform acme")
+    both, stderr = events_and_platforms(tshark, capture, ["-o", "iotfp.platform_rules:%s:%s" % (good, broken)])
+    expect(broken + ":4:" in stderr, "broken.rules: no file:line message, stderr %r" % stderr)
+    expect(both == rows, "broken.rules took the good file's rules down")
 
 
 def main():
@@ -52,6 +93,8 @@ def main():
                "bad home_networks: no clear message, stderr was: %r" % proc.stderr)
         kept = {line for line in proc.stdout.splitlines() if line}
         expect(kept == devices, "bad home_networks: devices %s, want the defaults' %s" % (sorted(kept), sorted(devices)))
+
+        check_broken_files(tshark, capture)
 
         # Not a number: Wireshark's own preference check refuses it cleanly.
         proc = tshark.run(["-r", tshark.readable_copy(capture), "-o", "iotfp.burst_gap:soon"], check=False)

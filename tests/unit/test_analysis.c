@@ -212,6 +212,36 @@ static void test_acks_and_retransmissions(fixture *f, gconstpointer data)
     g_assert_cmpuint(conv->payload_bytes, ==, 142 + 1452 + 30);
 }
 
+/* A malformed packet counts in its conversation, in no burst, and leaves the
+ * retransmission state alone: its sequence number far ahead would otherwise
+ * make the next real segment look old. */
+static void test_malformed_packet(fixture *f, gconstpointer data)
+{
+    (void)data;
+    const char *dev = "192.168.1.23", *cloud = "52.10.1.30";
+    guint32 b = add_full(f, dev, 50310, cloud, 443, 0, 100, 1000, FALSE)->burst_id;
+    iotfp_packet p = { 0 };
+    p.frame = f->next_frame++;
+    p.time_ns = 10 * MS;
+    g_assert_true(iotfp_addr_parse(&p.src, dev));
+    g_assert_true(iotfp_addr_parse(&p.dst, cloud));
+    p.src_port = 50310;
+    p.dst_port = 443;
+    p.transport = IOTFP_TRANSPORT_TCP;
+    p.tcp_seq = 900000;
+    p.malformed = TRUE;
+    const iotfp_frame_record *bad = iotfp_analysis_add(f->analysis, &p);
+    g_assert_cmpuint(bad->role, ==, IOTFP_ROLE_MALFORMED);
+    g_assert_cmpuint(bad->burst_id, ==, 0);
+    const iotfp_frame_record *next = add_full(f, dev, 50310, cloud, 443, 20, 50, 1100, FALSE);
+    g_assert_cmpuint(next->role, ==, IOTFP_ROLE_MEMBER);
+    g_assert_cmpuint(next->burst_id, ==, b);
+    char *shape = shape_of(f, b);
+    g_assert_cmpstr(shape, ==, "+100 +50");
+    g_free(shape);
+    g_assert_cmpuint(iotfp_analysis_conv(f->analysis, next->conv_id)->pkts, ==, 3);
+}
+
 static void test_ipv6(fixture *f, gconstpointer data)
 {
     (void)data;
@@ -272,6 +302,7 @@ int main(int argc, char **argv)
     ADD("/analysis/interleaved", test_interleaved_conversations, NULL);
     ADD("/analysis/out-of-order", test_out_of_order_timestamps, NULL);
     ADD("/analysis/acks-retransmissions", test_acks_and_retransmissions, NULL);
+    ADD("/analysis/malformed", test_malformed_packet, NULL);
     ADD("/analysis/ipv6", test_ipv6, NULL);
     ADD("/analysis/custom-home", test_custom_home, "203.0.113.0/24");
     ADD("/analysis/names", test_names_for_peers, NULL);

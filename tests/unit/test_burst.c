@@ -26,6 +26,20 @@ static void test_accumulates(void)
     iotfp_burst_free(burst);
 }
 
+/* The extremes a burst can hold: payloads are capped at G_MAXINT32 either way. */
+static void test_extreme_lengths(void)
+{
+    iotfp_burst *burst = iotfp_burst_new(1, 1);
+    iotfp_burst_add(burst, 1, 0, G_MAXINT32);
+    iotfp_burst_add(burst, 2, 0, -G_MAXINT32);
+    iotfp_burst_add(burst, 3, 0, 7);
+    iotfp_burst_add(burst, 4, 0, -10);
+    char *shape = shape_of(burst);
+    g_assert_cmpstr(shape, ==, "+2147483647 -2147483647 +7 -10");
+    g_free(shape);
+    iotfp_burst_free(burst);
+}
+
 static void test_out_of_order_time(void)
 {
     iotfp_burst *burst = iotfp_burst_new(1, 1);
@@ -58,6 +72,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/burst/accumulates", test_accumulates);
     g_test_add_func("/burst/out-of-order-time", test_out_of_order_time);
+    g_test_add_func("/burst/extreme-lengths", test_extreme_lengths);
     g_test_add_func("/burst/long-shape-capped", test_long_shape_is_capped);
     return g_test_run();
 }

@@ -398,7 +398,7 @@ static void test_load_missing_file(void)
 {
     iotfp_platform_rules *rules = iotfp_platform_rules_new();
     GError *error = NULL;
-    g_assert_false(iotfp_platform_rules_load(rules, "/nonexistent/platforms.rules", &error));
+    g_assert_false(iotfp_platform_rules_load(rules, "/nonexistent/platforms.rules", NULL, &error));
     g_assert_error(error, IOTFP_ERROR, IOTFP_ERROR_IO);
     g_assert_nonnull(strstr(error->message, "/nonexistent/platforms.rules"));
     g_error_free(error);
@@ -411,7 +411,7 @@ static void test_bundled_rules(void)
 {
     iotfp_platform_rules *rules = iotfp_platform_rules_new();
     GError *error = NULL;
-    g_assert_true(iotfp_platform_rules_load(rules, IOTFP_BUNDLED_RULES, &error));
+    g_assert_true(iotfp_platform_rules_load(rules, IOTFP_BUNDLED_RULES, NULL, &error));
     g_assert_no_error(error);
 
     assert_decides(rules, features_of("transport", "udp", "port", "8053", "magic", "miio", NULL),

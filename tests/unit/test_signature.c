@@ -2,6 +2,7 @@
 
 #include "addr.h"
 #include "signature.h"
+#include "signature_set.h"
 
 static const char good[] =
     "# TP-Link HS110, learned from tplink-plug.pcap\n"
@@ -278,17 +279,41 @@ static void test_action_model_malformed(void)
 
 static void test_load_missing_file(void)
 {
+    iotfp_signature_set *set = iotfp_signature_set_new();
+    GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+    g_assert_cmpuint(iotfp_signature_set_load(set, "/nonexistent/dir/x.sig", NULL, errors), ==, 0);
+    g_assert_cmpuint(errors->len, ==, 1);
+    g_assert_nonnull(strstr(g_ptr_array_index(errors, 0), "/nonexistent/dir/x.sig"));
+    g_ptr_array_free(errors, TRUE);
+    iotfp_signature_set_free(set);
+}
+
+/* Every match line must hold; cloud globs ignore case, as DNS names do. */
+static void test_matches(void)
+{
+    const char *text = "iotfp-signature 1\nmodel m\nmatch port 443\nmatch cloud *.tplinkra.com\n"
+                       "burst_gap_ms 1500\n\nevent on\nthreshold 1\nsample +1 -2\n";
     GError *error = NULL;
-    g_assert_null(iotfp_signature_load("/nonexistent/dir/x.sig", &error));
-    g_assert_nonnull(error);
-    g_assert_nonnull(strstr(error->message, "/nonexistent/dir/x.sig"));
-    g_error_free(error);
+    iotfp_signature *sig = iotfp_signature_parse(text, strlen(text), "m.sig", &error);
+    g_assert_no_error(error);
+    iotfp_conv_facts facts = { 443, "use1-api.tplinkra.com", NULL };
+    g_assert_true(iotfp_signature_matches(sig, &facts));
+    facts.cloud_name = "USE1-API.TPLinkRA.com";
+    g_assert_true(iotfp_signature_matches(sig, &facts));
+    facts.cloud_name = "tplinkra.com.evil.example";
+    g_assert_false(iotfp_signature_matches(sig, &facts));
+    facts.cloud_name = NULL;
+    g_assert_false(iotfp_signature_matches(sig, &facts));
+    facts = (iotfp_conv_facts){ 8883, "use1-api.tplinkra.com", NULL };
+    g_assert_false(iotfp_signature_matches(sig, &facts));
+    iotfp_signature_free(sig);
 }
 
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/signature/good", test_good_file);
+    g_test_add_func("/signature/matches", test_matches);
     g_test_add_func("/signature/malformed", test_malformed);
     g_test_add_func("/signature/truncated-binary", test_truncated_and_binary);
     g_test_add_func("/signature/limits", test_limits);
