@@ -4,9 +4,15 @@
 
 #include "field_values.h"
 
+#define IPV6_HEADER_LEN 40
+
 static struct {
+    int ip_len;
+    int ip_proto;
+    int ipv6_plen;
+    int ipv6_nxt;
     int tcp_seq_raw;
-    int tcp_syn;
+    int tcp_flags;
     int tcp_len;
     int udp_length;
     int dns_response;
@@ -18,8 +24,12 @@ static struct {
 
 GArray *iotfp_summary_wanted_fields(void)
 {
+    hf.ip_len = iotfp_field_id("ip.len");
+    hf.ip_proto = iotfp_field_id("ip.proto");
+    hf.ipv6_plen = iotfp_field_id("ipv6.plen");
+    hf.ipv6_nxt = iotfp_field_id("ipv6.nxt");
     hf.tcp_seq_raw = iotfp_field_id("tcp.seq_raw");
-    hf.tcp_syn = iotfp_field_id("tcp.flags.syn");
+    hf.tcp_flags = iotfp_field_id("tcp.flags");
     hf.tcp_len = iotfp_field_id("tcp.len");
     hf.udp_length = iotfp_field_id("udp.length");
     hf.dns_response = iotfp_field_id("dns.flags.response");
@@ -28,7 +38,8 @@ GArray *iotfp_summary_wanted_fields(void)
     hf.dns_aaaa = iotfp_field_id("dns.aaaa");
     hf.tls_sni = iotfp_field_id("tls.handshake.extensions_server_name");
 
-    const int ids[] = { hf.tcp_seq_raw, hf.tcp_syn,  hf.tcp_len,  hf.udp_length, hf.dns_response,
+    const int ids[] = { hf.ip_len,     hf.ip_proto,     hf.ipv6_plen, hf.ipv6_nxt, hf.tcp_seq_raw,
+                        hf.tcp_flags,  hf.tcp_len,      hf.udp_length, hf.dns_response,
                         hf.dns_query_name, hf.dns_a, hf.dns_aaaa, hf.tls_sni };
     return iotfp_field_id_array(ids, G_N_ELEMENTS(ids));
 }
@@ -62,13 +73,25 @@ gboolean iotfp_summary_build(packet_info *pinfo, proto_tree *tree, iotfp_packet 
     packet->dst_port = (guint16)pinfo->destport;
 
     guint32 value;
+    /* The header that set net_src: the innermost, as for the ports. */
+    if (packet->src.family == IOTFP_AF_INET) {
+        if (iotfp_field_last_uint(tree, hf.ip_len, &value))
+            packet->ip_len = value;
+        if (iotfp_field_last_uint(tree, hf.ip_proto, &value))
+            packet->ip_proto = (guint8)value;
+    } else {
+        if (iotfp_field_last_uint(tree, hf.ipv6_plen, &value))
+            packet->ip_len = value + IPV6_HEADER_LEN;
+        if (iotfp_field_last_uint(tree, hf.ipv6_nxt, &value))
+            packet->ip_proto = (guint8)value;
+    }
     if (pinfo->ptype == PT_TCP && iotfp_field_last_uint(tree, hf.tcp_len, &value)) {
         packet->transport = IOTFP_TRANSPORT_TCP;
         packet->payload_len = value;
         if (iotfp_field_last_uint(tree, hf.tcp_seq_raw, &value))
             packet->tcp_seq = value;
-        if (iotfp_field_last_uint(tree, hf.tcp_syn, &value))
-            packet->tcp_syn = value != 0;
+        if (iotfp_field_last_uint(tree, hf.tcp_flags, &value))
+            packet->tcp_flags = (guint8)value;
     } else if (pinfo->ptype == PT_UDP && iotfp_field_last_uint(tree, hf.udp_length, &value)) {
         packet->transport = IOTFP_TRANSPORT_UDP;
         /* The length field counts the 8-byte header; a lying field is not trusted. */
