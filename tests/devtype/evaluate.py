@@ -13,14 +13,13 @@ two held-out splits decided before any result was seen:
 
 Accuracy is pooled over windows; "balanced" is the mean over devices of each
 device's accuracy (a week of camera traffic otherwise dominates). The GRU is
-scored by the C inference (iotfp-sequences --model) unless --python-inference.
+scored by the numpy forward pass of gru_model.py, which test_devtype_pipeline.py
+checks against the plugin's C inference.
 
 usage: evaluate.py --data-dir build/temp/devtype --build build [--markdown OUT]"""
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 
@@ -54,42 +53,6 @@ def folds(w, split):
     return result
 
 
-class Scorer:
-    """Predictions of a trained GRU on test windows: by the C inference on the
-    windows' own capture, or by the numpy forward pass."""
-
-    def __init__(self, args):
-        self.args = args
-
-    def predict(self, model, test, setting_dir):
-        if self.args.python_inference:
-            return model.predict(test.x)
-        with tempfile.TemporaryDirectory(prefix="iotfp-devtype-") as tmp:
-            path = os.path.join(tmp, "fold.model")
-            model.write(path)
-            os.chmod(tmp, 0o755)
-            return c_predictions(path, test, setting_dir, self.args)
-
-
-def c_predictions(model_path, test, setting_dir, args):
-    """Types the C inference gives each test window, matched by its first frame."""
-    import csv
-    manifest = {os.path.basename(r["capture"]): r for r in csv.DictReader(open(os.path.join(setting_dir,
-                                                                                            "manifest.csv")))}
-    predicted = np.empty(len(test), dtype=object)
-    for capture in np.unique(test.capture):
-        row = manifest[capture]
-        out = subprocess.run(win.sequences_command(args.build) + ["--home", row["home"], "--model", model_path,
-                                                                   row["capture"]],
-                             check=True, capture_output=True, text=True).stdout
-        by_frame = {}
-        for r in csv.DictReader(out.splitlines()):
-            by_frame[int(r["frame"])] = r["type"]
-        for i in np.flatnonzero(test.capture == capture):
-            predicted[i] = by_frame.get(int(test.frames[i][0]), "")
-    return predicted.astype(str)
-
-
 def accuracy(truth, predicted, devices):
     if len(truth) == 0:
         return float("nan"), float("nan")
@@ -98,13 +61,13 @@ def accuracy(truth, predicted, devices):
     return correct.mean(), balanced
 
 
-def evaluate(setting, split, w, args, scorer, log):
+def evaluate(setting, split, w, args, log):
     truth, gru_pred, forest_pred, devices = [], [], [], []
     for name, train_mask, test_mask in folds(w, split):
         train, test = w.subset(train_mask), w.subset(test_mask)
         model = gru_model.train(train, args.hidden, args.epochs, args.per_device, args.seed)
         forest = baseline.Forest(train, args.per_device, args.seed)
-        g, f = scorer.predict(model, test, os.path.join(args.data_dir, setting)), forest.predict(test.x)
+        g, f = model.predict(test.x), forest.predict(test.x)
         log("%s %s %-20s %5d windows: GRU %.3f forest %.3f" % (setting, split, name, len(test), np.mean(g == test.type),
                                                               np.mean(f == test.type)))
         truth.append(test.type), gru_pred.append(g), forest_pred.append(f), devices.append(test.device)
@@ -124,9 +87,8 @@ def markdown(results, args):
             setting, split, r["windows"], note, 100 * r["gru"][0], 100 * r["gru"][1], 100 * r["forest"][0],
             100 * r["forest"][1]))
     lines.append("")
-    lines.append("Window %d packets, GRU hidden %d, %d epochs, at most %d training windows per device, seed %d; "
-                 "GRU scored by %s." % (args.window, args.hidden, args.epochs, args.per_device, args.seed,
-                                        "the numpy forward pass" if args.python_inference else "the C inference"))
+    lines.append("Window %d packets, GRU hidden %d, %d epochs, at most %d training windows per device, seed %d."
+                 % (args.window, args.hidden, args.epochs, args.per_device, args.seed))
     return "\n".join(lines) + "\n"
 
 
@@ -144,7 +106,6 @@ def main():
     parser.add_argument("--data-dir", required=True, help="folder build_settings.py wrote")
     parser.add_argument("--settings", default="plain,nat,tunnel")
     parser.add_argument("--splits", default="device,time")
-    parser.add_argument("--python-inference", action="store_true", help="score the GRU in numpy, not in C")
     parser.add_argument("--markdown", help="write the table there too")
     add_training_options(parser)
     args = parser.parse_args()
@@ -152,14 +113,13 @@ def main():
     def log(message):
         print(message, flush=True)
     command = win.sequences_command(args.build)
-    scorer = Scorer(args)
     results = []
     for setting in args.settings.split(","):
         w = win.load_setting(os.path.join(args.data_dir, setting), args.window, command)
         log("%s: %d windows, %s" % (setting, len(w), ", ".join("%s %d" % (t, np.sum(w.type == t))
                                                               for t in sorted(set(w.type)))))
         for split in args.splits.split(","):
-            results.append(((setting, split), evaluate(setting, split, w, args, scorer, log)))
+            results.append(((setting, split), evaluate(setting, split, w, args, log)))
     table = markdown(results, args)
     sys.stdout.write(table)
     if args.markdown:

@@ -118,7 +118,8 @@ def load_setting(folder, window, command, types=None, names=None):
 
 
 def sequences_command(build):
-    """iotfp-sequences run with tshark and the freshly built plugin, as the tests run them."""
-    return ["env", "IOTFP_PLUGIN=%s" % os.path.join(build, "plugin", "epan", "iotfp.so"), sys.executable,
-            os.path.join(HERE, "..", "tshark", "iotfp_tshark.py"), "with-wrapper", "--",
-            os.path.join(build, "plugin", "tools", "iotfp-sequences")]
+    """iotfp-sequences of BUILD run with tshark and the freshly built plugin, as
+    the tests run them (IOTFP_PLUGIN, when set, names the plugin to load)."""
+    plugin = os.environ.get("IOTFP_PLUGIN") or os.path.join(build, "plugin", "epan", "iotfp.so")
+    return ["env", "IOTFP_PLUGIN=%s" % plugin, sys.executable, os.path.join(HERE, "..", "tshark", "iotfp_tshark.py"),
+            "with-wrapper", "--", os.path.join(build, "plugin", "tools", "iotfp-sequences")]
