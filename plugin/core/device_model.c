@@ -526,9 +526,9 @@ static void classify(const iotfp_device_model *model, const float *h, float *pro
             best = k;
     }
     /* Shifted by the largest logit, so that no exponential overflows. */
-    float sum = 0.0f;
+    float largest = logits[best], sum = 0.0f;
     for (guint k = 0; k < model->n_classes; k++) {
-        logits[k] = expf(logits[k] - logits[best]);
+        logits[k] = expf(logits[k] - largest);
         sum += logits[k];
     }
     for (guint k = 0; probabilities && k < model->n_classes; k++)

@@ -5,46 +5,9 @@
 #include <glib/gstdio.h>
 
 #include "device_model.h"
+#include "test_device_model_tiny.h"
 
 #define N IOTFP_SEQ_N_FEATURES
-
-/* A GRU small enough to run by hand: hidden 1, two classes, windows of two
- * packets. Only f0 (normalised by mean 1, std 2) and f1 reach the gates. */
-static const char *const tiny_lines[] = {
-    "iotfp-device-model 1",
-    "# a hand-made model",
-    "kind gru",
-    "features 11",
-    "window 2",
-    "hidden 1",
-    "classes 2 plug camera",
-    "mean 1 0 0 0 0 0 0 0 0 0 0",
-    "std 2 1 1 1 1 1 1 1 1 1 1",
-    "matrix W_ih 3 11",
-    "  0.5 0 0 0 0 0 0 0 0 0 0   # r",
-    "  0 1 0 0 0 0 0 0 0 0 0     # z",
-    "  1 0 0 0 0 0 0 0 0 0 0     # n",
-    "matrix W_hh 3 1 0.25 -0.5 2",
-    "vector b_ih 3 0.1 0 -0.2",
-    "vector b_hh 3 0 0.3 0.1",
-    "matrix W_out 2 1 1 -1",
-    "vector b_out 2 0 0.5",
-};
-
-/* The tiny model's text with line `line` (from 1) replaced; NULL replacement
- * drops the line. */
-static char *tiny_text_with(guint line, const char *replacement)
-{
-    GString *text = g_string_new(NULL);
-    for (guint i = 0; i < G_N_ELEMENTS(tiny_lines); i++) {
-        const char *content = i + 1 == line ? replacement : tiny_lines[i];
-        if (content)
-            g_string_append_printf(text, "%s\n", content);
-        else if (i + 1 != line)
-            g_string_append(text, "\n");
-    }
-    return g_string_free(text, FALSE);
-}
 
 static iotfp_device_model *parse_text(const char *text, GError **error)
 {
@@ -55,6 +18,21 @@ static double sigmoid(double x)
 {
     return 1.0 / (1.0 + exp(-x));
 }
+
+/* The tiny model's hidden state after packets a and b, by hand. */
+static double tiny_hidden_after_two(void)
+{
+    /* Packet a: x0 = (3 - 1) / 2 = 1, x1 = 1; h = 0. */
+    double r = sigmoid(0.5 * 1 + 0.1), z = sigmoid(1 + 0.3), n = tanh(1 - 0.2 + r * 0.1);
+    double h1 = (1 - z) * n;
+    /* Packet b: x0 = 0, x1 = -1. */
+    r = sigmoid(0.1 + 0.25 * h1);
+    z = sigmoid(-1 - 0.5 * h1 + 0.3);
+    n = tanh(-0.2 + r * (2 * h1 + 0.1));
+    return (1 - z) * n + z * h1;
+}
+
+static const float tiny_a[N] = { 3, 1 }, tiny_b[N] = { 1, -1 };
 
 static void test_tiny_model_by_hand(void)
 {
@@ -69,20 +47,15 @@ static void test_tiny_model_by_hand(void)
     g_assert_cmpstr(iotfp_device_model_class_name(model, 1), ==, "camera");
     g_assert_null(iotfp_device_model_class_name(model, 2));
 
-    /* Packet a: x0 = (3 - 1) / 2 = 1, x1 = 1; h = 0. */
     double r = sigmoid(0.5 * 1 + 0.1), z = sigmoid(1 + 0.3), n = tanh(1 - 0.2 + r * 0.1);
     double h1 = (1 - z) * n;
-    /* Packet b: x0 = 0, x1 = -1. */
-    r = sigmoid(0.1 + 0.25 * h1);
-    z = sigmoid(-1 - 0.5 * h1 + 0.3);
-    n = tanh(-0.2 + r * (2 * h1 + 0.1));
-    double h2 = (1 - z) * n + z * h1;
+    double h2 = tiny_hidden_after_two();
     /* Logits h2 and 0.5 - h2. */
     double camera = exp(0.5 - h2) / (exp(h2) + exp(0.5 - h2));
     /* The same by a calculator: h1 = 0.149616, h2 = 0.056305, camera = 0.595654. */
     g_assert_cmpfloat_with_epsilon(camera, 0.595654, 1e-6);
 
-    float a[N] = { 3, 1 }, b[N] = { 1, -1 };
+    const float *a = tiny_a, *b = tiny_b;
     iotfp_device_window window;
     iotfp_device_window_init(&window, model);
     iotfp_device_type_result result = { 99, -1 };
@@ -105,6 +78,40 @@ static void test_tiny_model_by_hand(void)
     g_assert_true(iotfp_device_model_ref(model) == model);
     iotfp_device_model_unref(model);
     iotfp_device_model_unref(model);
+}
+
+/* Three classes, the most likely first: every probability is shifted by the
+ * largest logit, not by whatever the first class became. */
+static void test_softmax_over_three_classes(void)
+{
+    char *with_classes = tiny_text_with(7, "classes 3 plug camera lock");
+    gchar **lines = g_strsplit(with_classes, "\n", -1);
+    g_free(lines[16]);
+    lines[16] = g_strdup("matrix W_out 3 1 4 0 -4");
+    g_free(lines[17]);
+    lines[17] = g_strdup("vector b_out 3 0 0 0");
+    char *text = g_strjoinv("\n", lines);
+    GError *error = NULL;
+    iotfp_device_model *model = parse_text(text, &error);
+    g_assert_no_error(error);
+    double h2 = tiny_hidden_after_two();
+    double e0 = exp(4 * h2), e1 = 1, e2 = exp(-4 * h2), sum = e0 + e1 + e2;
+    iotfp_device_window window;
+    iotfp_device_window_init(&window, model);
+    iotfp_device_type_result result;
+    float probabilities[3];
+    iotfp_device_window_add(&window, model, tiny_a, probabilities, &result);
+    g_assert_true(iotfp_device_window_add(&window, model, tiny_b, probabilities, &result));
+    g_assert_cmpuint(result.type, ==, 0);
+    g_assert_cmpfloat_with_epsilon(probabilities[0], e0 / sum, 1e-6);
+    g_assert_cmpfloat_with_epsilon(probabilities[1], e1 / sum, 1e-6);
+    g_assert_cmpfloat_with_epsilon(probabilities[2], e2 / sum, 1e-6);
+    g_assert_cmpfloat_with_epsilon(result.confidence, e0 / sum, 1e-6);
+    iotfp_device_window_clear(&window);
+    iotfp_device_model_unref(model);
+    g_free(text);
+    g_strfreev(lines);
+    g_free(with_classes);
 }
 
 static void test_layout_is_free(void)
@@ -229,6 +236,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/device-model/tiny-by-hand", test_tiny_model_by_hand);
+    g_test_add_func("/device-model/softmax-three-classes", test_softmax_over_three_classes);
     g_test_add_func("/device-model/layout-is-free", test_layout_is_free);
     g_test_add_func("/device-model/malformed", test_malformed_files);
     g_test_add_func("/device-model/empty-and-binary", test_empty_and_binary);
