@@ -53,6 +53,11 @@ class GruModel:
             h = (1 - z) * n + z * h
         return h @ p["W_out"].T + p["b_out"]
 
+    def probabilities(self, x):
+        logits = self.logits(x)
+        e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
     def predict(self, x):
         return np.array(self.classes)[np.argmax(self.logits(x), axis=1)] if len(x) else np.array([], dtype=str)
 
