@@ -65,6 +65,7 @@ test-sanitize: deps
 bench: build
 	$(BUILD)/tests/bench/bench_classify
 	$(BUILD)/tests/bench/bench_decompose
+	$(BUILD)/tests/bench/bench_device_model
 	python3 tests/bench/bench_tshark.py --build $(BUILD)
 
 # Coverage-guided fuzzing of every parser the project owns, FUZZ_SECONDS

@@ -38,6 +38,13 @@ static float flag(guint8 flags, guint8 bit)
     return (flags & bit) ? 1.0f : 0.0f;
 }
 
+guint64 iotfp_seq_skip(iotfp_seq_state *state, const iotfp_packet *packet)
+{
+    state->tunnel = state->tunnel || iotfp_seq_is_tunnel_packet(packet);
+    state->last_time_ns = packet->time_ns;
+    return state->packets++;
+}
+
 guint64 iotfp_seq_next(iotfp_seq_state *state, const iotfp_packet *packet, int direction,
                        float features[IOTFP_SEQ_N_FEATURES])
 {
@@ -58,8 +65,5 @@ guint64 iotfp_seq_next(iotfp_seq_state *state, const iotfp_packet *packet, int d
     features[F_RST] = flag(flags, IOTFP_TCP_RST);
     features[F_PSH] = flag(flags, IOTFP_TCP_PSH);
     features[F_ACK] = flag(flags, IOTFP_TCP_ACK);
-
-    state->tunnel = state->tunnel || iotfp_seq_is_tunnel_packet(packet);
-    state->last_time_ns = packet->time_ns;
-    return state->packets++;
+    return iotfp_seq_skip(state, packet);
 }

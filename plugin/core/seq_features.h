@@ -59,4 +59,8 @@ gboolean iotfp_seq_is_tunnel_packet(const iotfp_packet *packet);
 guint64 iotfp_seq_next(iotfp_seq_state *state, const iotfp_packet *packet, int direction,
                        float features[IOTFP_SEQ_N_FEATURES]);
 
+/* Advances the state past the packet without computing its features: for
+ * sequences whose features nobody reads any more. Returns the index. */
+guint64 iotfp_seq_skip(iotfp_seq_state *state, const iotfp_packet *packet);
+
 #endif

@@ -123,10 +123,13 @@ void iotfp_seq_tracker_add(iotfp_seq_tracker *tracker, const iotfp_packet *packe
     if (!tracker->model || !record || record->conv_id == 0)
         return;
     sequence *s = sequence_for(tracker, record->conv_id);
+    /* A conversation typed for good costs a counter, unless it turns into a tunnel. */
+    if (!s->seq.tunnel && !s->window.hidden && !iotfp_seq_is_tunnel_packet(packet)) {
+        iotfp_seq_skip(&s->seq, packet);
+        return;
+    }
     float features[IOTFP_SEQ_N_FEATURES];
     guint64 index = iotfp_seq_next(&s->seq, packet, record->direction, features);
-    if (!s->seq.tunnel && !s->window.hidden)
-        return; /* a conversation typed for good */
     guint window_size = iotfp_device_model_window(tracker->model);
     tunnel_window *tunnel = s->seq.tunnel ? current_tunnel_window(s, index / window_size, packet->frame) : NULL;
     if (!s->window.hidden) {

@@ -103,6 +103,25 @@ static void test_sub_millisecond_gap(void)
     g_assert_cmpfloat_with_epsilon(f[2], log1p(0.25), 1e-6);
 }
 
+/* Skipping a packet advances the state exactly as computing its features. */
+static void test_skip_keeps_state(void)
+{
+    iotfp_seq_state skipped = IOTFP_SEQ_STATE_INIT, computed = IOTFP_SEQ_STATE_INIT;
+    float f[N], g[N];
+    iotfp_packet a = udp_packet(100, 80, 1000, 2000);
+    iotfp_packet b = udp_packet(130, 90, 1000, IOTFP_PORT_WIREGUARD);
+    iotfp_packet c = udp_packet(140, 100, 1000, 2000);
+    g_assert_cmpuint(iotfp_seq_skip(&skipped, &a), ==, 0);
+    g_assert_cmpuint(iotfp_seq_skip(&skipped, &b), ==, 1);
+    iotfp_seq_next(&computed, &a, 1, f);
+    iotfp_seq_next(&computed, &b, 1, f);
+    g_assert_true(skipped.tunnel);
+    g_assert_cmpuint(iotfp_seq_next(&skipped, &c, -1, f), ==, 2);
+    iotfp_seq_next(&computed, &c, -1, g);
+    g_assert_cmpmem(f, sizeof f, g, sizeof g);
+    g_assert_cmpfloat_with_epsilon(f[2], log(11.0), 1e-6);
+}
+
 static void test_tunnel_packets(void)
 {
     iotfp_packet wireguard = udp_packet(0, 200, 40000, IOTFP_PORT_WIREGUARD);
@@ -144,6 +163,7 @@ int main(int argc, char **argv)
     g_test_add_func("/seq-features/flags-only-for-tcp", test_flags_only_for_tcp);
     g_test_add_func("/seq-features/clock-step-back", test_clock_step_back_is_no_gap);
     g_test_add_func("/seq-features/sub-millisecond-gap", test_sub_millisecond_gap);
+    g_test_add_func("/seq-features/skip", test_skip_keeps_state);
     g_test_add_func("/seq-features/tunnel-packets", test_tunnel_packets);
     return g_test_run();
 }
