@@ -40,7 +40,8 @@ ifeq ($(SUDO),)
 else
 	mkdir -p $(PLUGIN_DIR_USER) $(DATA_DIR_USER)/signatures
 	install -m 0755 $(BUILD)/plugin/epan/iotfp.so $(PLUGIN_DIR_USER)/
-	install -m 0644 signatures/*.sig signatures/platforms.rules $(DATA_DIR_USER)/signatures/
+	install -m 0644 signatures/*.sig signatures/platforms.rules signatures/device-types.model \
+	    $(DATA_DIR_USER)/signatures/
 	@echo "Installed $(PLUGIN_DIR_USER)/iotfp.so and signatures in $(DATA_DIR_USER)/signatures"
 endif
 
