@@ -11,6 +11,7 @@ import io
 import math
 import os
 import random
+import shutil
 import struct
 import subprocess
 import sys
@@ -23,6 +24,7 @@ WINDOW = 4
 HIDDEN = 8
 CLASSES = ["plug", "camera", "hub"]
 TYPE_WINDOWS = 4  # IOTFP_SEQ_TYPE_WINDOWS
+BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "signatures", "device-types.model")
 FIELDS = ["frame.number", "iotfp.conv", "iotfp.device.type", "iotfp.device.type.confidence", "iotfp.tunnel.window"]
 
 
@@ -210,6 +212,23 @@ def main():
         if windows != {str(w) for w in range(7)}:
             failures.append("wireguard: tunnel windows %s, expected 0 to 6" % sorted(windows))
         print("wireguard: %d frames checked, %d with a device type" % (checked, typed))
+
+        # The bundled model, found in the user's XDG data folder without any preference.
+        data = tshark.private_dir(os.path.join(".local", "share", "iotfp", "signatures"))
+        bundled = os.path.join(data, "device-types.model")
+        shutil.copy(BUNDLED, bundled)
+        os.chmod(bundled, 0o644)
+        for parent in (".local", os.path.join(".local", "share"), os.path.join(".local", "share", "iotfp")):
+            os.chmod(os.path.join(tshark.home, parent), 0o755)
+        with open(BUNDLED) as f:
+            bundled_classes = next(line.split()[2:] for line in f if line.startswith("classes "))
+        rows = tshark.fields(capture, FIELDS)
+        types = {row["iotfp.device.type"] for row in rows if row["iotfp.device.type"]}
+        if not types or not types <= set(bundled_classes):
+            failures.append("bundled model from XDG_DATA_HOME: types %s, expected some of %s"
+                            % (sorted(types), bundled_classes))
+        print("bundled model: types %s on the demo capture" % sorted(types))
+        os.remove(bundled)
 
         # No model: no fields, not a word.
         proc = tshark.run(["-r", tshark.readable_copy(capture), "-2", "-T", "fields", "-e", "iotfp.device.type",

@@ -232,6 +232,27 @@ static void test_load_errors(void)
     g_free(path);
 }
 
+/* The model the project ships loads, and types a window of ordinary packets. */
+static void test_bundled_model_loads(void)
+{
+    GError *error = NULL;
+    iotfp_device_model *model = iotfp_device_model_load(IOTFP_BUNDLED_DEVICE_MODEL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(iotfp_device_model_hidden(model), <=, IOTFP_DEVICE_MODEL_RECOMMENDED_HIDDEN);
+    iotfp_device_window window;
+    iotfp_device_window_init(&window, model);
+    iotfp_device_type_result result = { G_MAXUINT, 0 };
+    float features[N] = { 4.5f, 1, 2.0f, 1, 0, 0, 0, 0, 0, 1, 1 };
+    for (guint i = 0; i < iotfp_device_model_window(model); i++) {
+        features[1] = i % 2 ? -1.0f : 1.0f;
+        iotfp_device_window_add(&window, model, features, NULL, &result);
+    }
+    g_assert_nonnull(iotfp_device_model_class_name(model, result.type));
+    g_assert_cmpfloat(result.confidence, >=, 1.0 / iotfp_device_model_n_classes(model));
+    iotfp_device_window_clear(&window);
+    iotfp_device_model_unref(model);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -241,5 +262,6 @@ int main(int argc, char **argv)
     g_test_add_func("/device-model/malformed", test_malformed_files);
     g_test_add_func("/device-model/empty-and-binary", test_empty_and_binary);
     g_test_add_func("/device-model/load-errors", test_load_errors);
+    g_test_add_func("/device-model/bundled", test_bundled_model_loads);
     return g_test_run();
 }
