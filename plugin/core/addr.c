@@ -17,6 +17,18 @@ gboolean iotfp_error_at(GError **error, const char *source, guint line, const ch
     return FALSE;
 }
 
+gchar *iotfp_file_contents(const char *path, gsize *len, GError **error)
+{
+    gchar *text;
+    GError *io_error = NULL;
+    if (!g_file_get_contents(path, &text, len, &io_error)) {
+        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s", io_error->message);
+        g_error_free(io_error);
+        return NULL;
+    }
+    return text;
+}
+
 void iotfp_addr_set_ipv4(iotfp_addr *addr, const guint8 bytes[4])
 {
     memset(addr, 0, sizeof *addr);

@@ -67,4 +67,8 @@ typedef enum {
 gboolean iotfp_error_at(GError **error, const char *source, guint line, const char *format, va_list args)
     G_GNUC_PRINTF(4, 0);
 
+/* A knowledge file's whole text, or NULL with an IOTFP_ERROR_IO error that
+ * names the file. */
+gchar *iotfp_file_contents(const char *path, gsize *len, GError **error);
+
 #endif

@@ -469,14 +469,10 @@ iotfp_device_model *iotfp_device_model_load(const char *path, GError **error)
                     path, (long long)st.st_size, IOTFP_DEVICE_MODEL_MAX_FILE);
         return NULL;
     }
-    gchar *text;
     gsize len;
-    GError *io_error = NULL;
-    if (!g_file_get_contents(path, &text, &len, &io_error)) {
-        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s", io_error->message);
-        g_error_free(io_error);
+    gchar *text = iotfp_file_contents(path, &len, error);
+    if (!text)
         return NULL;
-    }
     iotfp_device_model *model = iotfp_device_model_parse(text, len, path, error);
     g_free(text);
     return model;

@@ -410,14 +410,10 @@ gboolean iotfp_platform_rules_parse(iotfp_platform_rules *rules, const char *tex
 
 gboolean iotfp_platform_rules_load(iotfp_platform_rules *rules, const char *path, GError **error)
 {
-    gchar *text;
     gsize len;
-    GError *io_error = NULL;
-    if (!g_file_get_contents(path, &text, &len, &io_error)) {
-        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s", io_error->message);
-        g_error_free(io_error);
+    gchar *text = iotfp_file_contents(path, &len, error);
+    if (!text)
         return FALSE;
-    }
     gboolean ok = iotfp_platform_rules_parse(rules, text, len, path, error);
     g_free(text);
     return ok;
