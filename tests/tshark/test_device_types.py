@@ -179,6 +179,20 @@ def sequences(capture):
     return proc.stdout
 
 
+def check_tool_errors(work, failures):
+    """iotfp-sequences explains what is wrong: exit 2 for the command line, 1 for the data."""
+    program = iotfp_tshark.tool("iotfp-sequences")
+    cases = [([program, "--window", "0", "x.pcap"], 2, "--window 0 is not from 1 to 4096"),
+             ([program, "--home", "10.0.0.0/33", "x.pcap"], 2, "--home:"),
+             ([program], 2, "give exactly one capture"),
+             ([program, os.path.join(work, "missing.pcap")], 1, "missing.pcap: no such file")]
+    for args, status, message in cases:
+        proc = subprocess.run(args, capture_output=True, text=True)
+        if proc.returncode != status or message not in proc.stderr:
+            failures.append("%s: exit %d, %r; expected exit %d and %r"
+                            % (" ".join(args[1:]), proc.returncode, proc.stderr.strip()[:200], status, message))
+
+
 def main():
     failures = []
     tshark = iotfp_tshark.Tshark()
@@ -192,7 +206,12 @@ def main():
 
     with tempfile.TemporaryDirectory() as work:
         capture, _, _ = iotfp_tshark.generate("demo", work)
-        expected = expected_types(model, sequences(capture))
+        check_tool_errors(work, failures)
+        table = sequences(capture)
+        header = table.split("\n", 1)[0]
+        if header != "conversation,device,peer,tunnel,window,frame,time," + ",".join("f%d" % i for i in range(11)):
+            failures.append("iotfp-sequences header: %s" % header)
+        expected = expected_types(model, table)
         rows = tshark.fields(capture, FIELDS, extra=use_model)
         checked, typed = check_rows(rows, expected, failures, "demo")
         if typed < 100:
