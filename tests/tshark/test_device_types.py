@@ -91,9 +91,11 @@ def expected_types(model, sequences_csv):
     expected = {}
     for rows in by_conv.values():
         windows = [rows[i:i + WINDOW] for i in range(0, len(rows), WINDOW)]
+        tunnel = rows[0]["tunnel"] == "1"
+        # A conversation is typed from its first windows only.
         results = [gru_window(model, [[float(r["f%d" % i]) for i in range(N_FEATURES)] for r in w])
-                   if len(w) == WINDOW else None for w in windows]
-        if rows[0]["tunnel"] == "1":
+                   if len(w) == WINDOW and (tunnel or n < TYPE_WINDOWS) else None for n, w in enumerate(windows)]
+        if tunnel:
             for w, result in zip(windows, results):
                 for r in w:
                     best = max(range(len(CLASSES)), key=result.__getitem__) if result else None
