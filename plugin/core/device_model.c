@@ -344,7 +344,9 @@ static gboolean read_section(parser *p)
             return FALSE;
         return token_is(p, "gru") || fail_token(p, "this iotfp runs models of kind 'gru' only");
     case SEC_FEATURES:
-        return read_count(p, "the number of features", N, N, &p->features);
+        /* One value only: the features seq_features.h computes. */
+        return read_count(p, "the number of features (those of this iotfp's seq_features.h)", N, N,
+                          &p->features);
     case SEC_WINDOW:
         return read_count(p, "the window", 1, IOTFP_DEVICE_MODEL_MAX_WINDOW, &model->window);
     case SEC_HIDDEN:

@@ -151,7 +151,8 @@ static void test_malformed_files(void)
         { 1, "iotfp-signature 1", ":1: a device model starts with 'iotfp-device-model 1', not 'iotfp-signature'" },
         { 1, "iotfp-device-model one", ":1: the format version must be a whole number" },
         { 3, "kind lstm", ":3: this iotfp runs models of kind 'gru' only, not 'lstm'" },
-        { 4, "features 12", ":4: the number of features must be a whole number from 11 to 11, not '12'" },
+        { 4, "features 12", ":4: the number of features (those of this iotfp's seq_features.h) must be a whole number from 11 to "
+                              "11, not '12'" },
         { 5, "window 0", ":5: the window must be a whole number from 1 to 4096, not '0'" },
         { 6, "hidden 100000", ":6: the hidden size must be a whole number from 1 to 256, not '100000'" },
         { 6, "hidden 2", ":10: matrix W_ih is 3 x 11; hidden 2, 2 classes and 11 features need 6 x 11" },
