@@ -151,8 +151,8 @@ static void test_malformed_files(void)
         { 1, "iotfp-signature 1", ":1: a device model starts with 'iotfp-device-model 1', not 'iotfp-signature'" },
         { 1, "iotfp-device-model one", ":1: the format version must be a whole number" },
         { 3, "kind lstm", ":3: this iotfp runs models of kind 'gru' only, not 'lstm'" },
-        { 4, "features 12", ":4: the number of features (those of this iotfp's seq_features.h) must be a whole number from 11 to "
-                              "11, not '12'" },
+        { 4, "features 12", ":4: the number of features (those of this iotfp's seq_features.h) must be a "
+                              "whole number from 11 to 11, not '12'" },
         { 5, "window 0", ":5: the window must be a whole number from 1 to 4096, not '0'" },
         { 6, "hidden 100000", ":6: the hidden size must be a whole number from 1 to 256, not '100000'" },
         { 6, "hidden 2", ":10: matrix W_ih is 3 x 11; hidden 2, 2 classes and 11 features need 6 x 11" },
@@ -162,7 +162,8 @@ static void test_malformed_files(void)
         { 7, "classes 3 plug camera lock", ":17: matrix W_out is 2 x 1; hidden 1, 3 classes and 11 features need 3 x 1" },
         { 7, "classes 2 plug cam\"era", ":7: a class name is 1 to 64 letters, digits or _ . - / +, not 'cam\"era'" },
         { 7, "classes 1 plug", ":7: the number of classes must be a whole number from 2 to 256, not '1'" },
-        { 8, "mean 1 0 0 nan 0 0 0 0 0 0 0", ":8: mean: number 4 of 11, 'nan', is not a finite number within +-1e+06" },
+        { 8, "mean 1 0 0 nan 0 0 0 0 0 0 0",
+          ":8: mean: number 4 of 11, 'nan', is not a finite number within +-1e+06" },
         { 8, "mean 1 0 0 -inf 0 0 0 0 0 0 0", ":8: mean: number 4 of 11, '-inf', is not a finite number within" },
         { 8, "mean 1 0 0 1e39 0 0 0 0 0 0 0", ":8: mean: number 4 of 11, '1e39', is not a finite number within" },
         { 13, "  1 0 0 0 0 0 0 0 0 0 1000001", ":13: matrix W_ih: number 33 of 33, '1000001', is not a finite number" },
