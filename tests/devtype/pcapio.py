@@ -5,8 +5,11 @@ pcap by editcap, so this module only knows one simple format."""
 import ipaddress
 import os
 import struct
-import subprocess
+import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tshark"))
+from iotfp_tshark import run_tool  # noqa: E402  editcap without a sanitize build's runtimes
 
 LINKTYPE_ETHERNET = 1
 ETHERTYPE_IPV4 = 0x0800
@@ -105,7 +108,7 @@ def read(path):
     """Every frame of a capture Wireshark can read, as Packets in file order."""
     with tempfile.TemporaryDirectory(prefix="iotfp-devtype-") as tmp:
         converted = os.path.join(tmp, "capture.pcap")
-        subprocess.run(["editcap", "-F", "pcap", path, converted], check=True, capture_output=True)
+        run_tool(["editcap", "-F", "pcap", path, converted])
         with open(converted, "rb") as f:
             raw = f.read()
     magic, _, _, _, _, _, linktype = _GLOBAL_HEADER.unpack_from(raw, 0)
