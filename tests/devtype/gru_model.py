@@ -13,7 +13,9 @@ import numpy as np
 import windows as win
 
 MAGIC = "iotfp-device-model 1"
-STD_FLOOR = 1e-3  # a feature constant in training (a protocol never seen) keeps unit scale
+STD_FLOOR = 1e-3
+EXPORT_CHECK_WINDOWS = 256
+EXPORT_TOLERANCE = 1e-3  # float32 torch against float64 numpy  # a feature constant in training (a protocol never seen) keeps unit scale
 
 
 def scaling(x):
@@ -101,7 +103,8 @@ def _sigmoid(v):
 
 
 def train(w, hidden=16, epochs=40, per_device=800, seed=1, log=None):
-    """A GRU on windows w (all of them from training captures); seeded, CPU, one thread."""
+    """A GRU on windows w (all of them from training captures); seeded, CPU, one thread.
+    Checks that the exported model's numpy forward pass gives torch's logits."""
     import torch
     torch.manual_seed(seed)
     torch.set_num_threads(1)
@@ -137,4 +140,12 @@ def train(w, hidden=16, epochs=40, per_device=800, seed=1, log=None):
     params = {"W_ih": gru.weight_ih_l0, "W_hh": gru.weight_hh_l0, "b_ih": gru.bias_ih_l0, "b_hh": gru.bias_hh_l0,
               "W_out": out.weight, "b_out": out.bias}
     params = {k: v.detach().numpy().astype(np.float64) for k, v in params.items()}
-    return GruModel(classes, w.x.shape[1], hidden, mean, std, params)
+    model = GruModel(classes, w.x.shape[1], hidden, mean, std, params)
+    # The file must say what torch learnt: same gate order, same scaling.
+    with torch.no_grad():
+        _, h = gru(xt[:EXPORT_CHECK_WINDOWS])
+        expected = out(h[-1]).numpy()
+    drift = np.abs(model.logits(x[:EXPORT_CHECK_WINDOWS]) - expected).max()
+    if drift > EXPORT_TOLERANCE:
+        raise RuntimeError("exported GRU differs from torch's by %g in a logit" % drift)
+    return model
