@@ -40,7 +40,8 @@ ifeq ($(SUDO),)
 else
 	mkdir -p $(PLUGIN_DIR_USER) $(DATA_DIR_USER)/signatures
 	install -m 0755 $(BUILD)/plugin/epan/iotfp.so $(PLUGIN_DIR_USER)/
-	install -m 0644 signatures/*.sig signatures/platforms.rules signatures/activities.rules $(DATA_DIR_USER)/signatures/
+	install -m 0644 signatures/*.sig signatures/platforms.rules signatures/activities.rules \
+	    signatures/device-types.model $(DATA_DIR_USER)/signatures/
 	@echo "Installed $(PLUGIN_DIR_USER)/iotfp.so and signatures in $(DATA_DIR_USER)/signatures"
 endif
 
@@ -102,6 +103,7 @@ bench: build
 	$(BUILD)/tests/bench/bench_decompose
 	$(BUILD)/tests/bench/bench_activity
 	$(BUILD)/tests/bench/bench_core
+	$(BUILD)/tests/bench/bench_device_model
 	IOTFP_BENCH_SIZES=$(IOTFP_BENCH_SIZES) IOTFP_BENCH_RUNS=$(IOTFP_BENCH_RUNS) \
 	    IOTFP_BENCH_LARGE_RUNS=$(IOTFP_BENCH_LARGE_RUNS) IOTFP_BENCH_CONVERSATIONS=$(IOTFP_BENCH_CONVERSATIONS) \
 	    python3 tests/bench/bench_tshark.py --build $(BUILD)
@@ -162,3 +164,30 @@ signatures: build
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)
+
+# Device types from packet sequences (issue 8): the GRU the plugin runs and
+# its evaluation, from the shared captures (README.md, "Device types"; code
+# in tests/devtype). Training needs Debian's torch and scikit-learn,
+# installed for /usr/bin/python3 (not for a python3 earlier on PATH).
+SHARED_DATA      ?= ../shared/data
+DEVTYPE_DIR      ?= $(BUILD)/temp/devtype
+DEVTYPE_PACKAGES := python3-torch python3-sklearn python3-numpy
+DEVTYPE_PYTHON   := /usr/bin/python3
+
+.PHONY: devtype-deps devtype-data device-model devtype-eval
+devtype-deps:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(DEVTYPE_PACKAGES)"
+
+devtype-data: devtype-deps build
+	@test -d $(SHARED_DATA) || { echo "$@: $(SHARED_DATA) not found (the shared data folder sits beside the repository)"; exit 1; }
+	$(DEVTYPE_PYTHON) tests/devtype/build_settings.py --data $(SHARED_DATA) --out $(DEVTYPE_DIR)
+
+# The bundled model: every device, plain and NAT views.
+device-model: devtype-data
+	nice $(DEVTYPE_PYTHON) tests/devtype/train_model.py --build $(BUILD) --data-dir $(DEVTYPE_DIR) \
+	    --settings plain,nat --out signatures/device-types.model
+
+# The README's table: per-window accuracy, GRU against a random forest.
+devtype-eval: devtype-data
+	nice $(DEVTYPE_PYTHON) tests/devtype/evaluate.py --build $(BUILD) --data-dir $(DEVTYPE_DIR) \
+	    --markdown $(DEVTYPE_DIR)/table.md

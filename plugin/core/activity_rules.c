@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "platform_rules.h"
+#include "text_file.h"
 
 struct iotfp_activity_rules {
     GPtrArray *rules; /* iotfp_activity_rule */
@@ -331,7 +332,7 @@ gboolean iotfp_activity_rules_parse(iotfp_activity_rules *rules, const char *tex
 gboolean iotfp_activity_rules_load(iotfp_activity_rules *rules, const char *path, GError **error)
 {
     gsize len;
-    gchar *text = iotfp_rules_read_file(path, &len, error);
+    gchar *text = iotfp_text_file_read(path, IOTFP_RULES_MAX_BYTES, &len, error);
     gboolean ok = text && iotfp_activity_rules_parse(rules, text, len, path, error);
     g_free(text);
     return ok;

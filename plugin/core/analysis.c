@@ -138,7 +138,7 @@ static iotfp_role decide_role(iotfp_analysis *analysis, const iotfp_conv *conv,
         guint16 device_port = from_device ? packet->src_port : packet->dst_port;
         guint16 peer_port = from_device ? packet->dst_port : packet->src_port;
         if (iotfp_tcp_tracker_is_retransmission(analysis->tcp, conv->id, device_port, peer_port,
-                                                from_device, packet->tcp_syn, packet->tcp_seq,
+                                                from_device, (packet->tcp_flags & IOTFP_TCP_SYN) != 0, packet->tcp_seq,
                                                 packet->payload_len))
             return IOTFP_ROLE_RETRANSMISSION;
     }

@@ -110,18 +110,6 @@ gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gs
     return TRUE;
 }
 
-gchar *iotfp_rules_read_file(const char *path, gsize *len, GError **error)
-{
-    gchar *text;
-    GError *io_error = NULL;
-    if (!g_file_get_contents(path, &text, len, &io_error)) {
-        g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_IO, "%s", io_error->message);
-        g_error_free(io_error);
-        return NULL;
-    }
-    return text;
-}
-
 char *iotfp_rules_find_bundled(const char *name)
 {
     char *found = g_build_filename(g_get_user_data_dir(), "iotfp", "signatures", name, NULL);

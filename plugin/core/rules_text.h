@@ -45,9 +45,6 @@ typedef gboolean (*iotfp_rules_line_fn)(gchar **words, gpointer user_data);
 gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gsize len, iotfp_rules_cursor *at,
                           iotfp_rules_line_fn on_line, gpointer user_data);
 
-/* The whole file, or NULL with an IOTFP_ERROR_IO error naming it. */
-gchar *iotfp_rules_read_file(const char *path, gsize *len, GError **error);
-
 /* The bundled file NAME as installed: iotfp/signatures/NAME under the user's
  * XDG data folder, else the first system one that has it (~/.local/share,
  * /usr/local/share, /usr/share); NULL when none has. */

@@ -16,11 +16,13 @@
 #include "activity_timeline.h"
 #include "conv_features.h"
 #include "detector.h"
+#include "device_type.h"
 #include "event_signatures.h"
 #include "packet-iotfp.h"
 #include "packet_summary.h"
 #include "platform_features.h"
 #include "registration.h"
+#include "seq_tracker.h"
 #include "shape_text.h"
 
 static int proto_iotfp = -1;
@@ -45,6 +47,9 @@ static int hf_iotfp_event_privacy = -1;
 static int hf_iotfp_platform = -1;
 static int hf_iotfp_platform_evidence = -1;
 static int hf_iotfp_activity = -1;
+static int hf_iotfp_device_type = -1;
+static int hf_iotfp_device_type_confidence = -1;
+static int hf_iotfp_tunnel_window = -1;
 
 static gint ett_iotfp = -1;
 static gint ett_iotfp_burst = -1;
@@ -79,6 +84,7 @@ static iotfp_netlist *home_networks;
 static iotfp_analysis *analysis;
 static iotfp_detector *detector;
 static iotfp_shape_text_cache *shape_texts;
+static iotfp_seq_tracker *seq_tracker;
 
 const iotfp_analysis *iotfp_current_analysis(void)
 {
@@ -113,6 +119,7 @@ static void apply_prefs(void)
     iotfp_signatures_apply_prefs();
     iotfp_platform_apply_prefs();
     iotfp_activity_apply_prefs();
+    iotfp_device_type_apply_prefs();
 }
 
 static void init_analysis(void)
@@ -125,6 +132,7 @@ static void init_analysis(void)
     detector = iotfp_detector_new(iotfp_signatures());
     iotfp_action_fields_init(iotfp_signatures());
     shape_texts = iotfp_shape_text_cache_new();
+    seq_tracker = iotfp_seq_tracker_new(iotfp_device_type_model());
 }
 
 static void cleanup_analysis(void)
@@ -135,6 +143,8 @@ static void cleanup_analysis(void)
     detector = NULL;
     iotfp_shape_text_cache_free(shape_texts);
     shape_texts = NULL;
+    iotfp_seq_tracker_free(seq_tracker);
+    seq_tracker = NULL;
     iotfp_analysis_free(analysis);
     analysis = NULL;
 }
@@ -244,6 +254,33 @@ static void add_activities(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
     }
 }
 
+static void add_device_type(proto_tree *tree, tvbuff_t *tvb, const iotfp_device_type_result *type)
+{
+    const iotfp_device_model *model = iotfp_seq_tracker_model(seq_tracker);
+    proto_item *item = proto_tree_add_string(tree, hf_iotfp_device_type, tvb, 0, 0,
+                                             iotfp_device_model_class_name(model, type->type));
+    proto_item_set_generated(item);
+    item = proto_tree_add_double(tree, hf_iotfp_device_type_confidence, tvb, 0, 0, type->confidence);
+    proto_item_set_generated(item);
+}
+
+/* A conversation's type, decided over its first windows; in a tunnel, the
+ * type of the packet's window, once the window is complete. */
+static void add_sequence(proto_tree *tree, tvbuff_t *tvb, guint32 conv_id, guint32 frame)
+{
+    iotfp_device_type_result type;
+    guint64 window;
+    gboolean complete;
+    if (iotfp_seq_tracker_tunnel_window(seq_tracker, conv_id, frame, &window, &complete, &type)) {
+        proto_item *item = proto_tree_add_uint64(tree, hf_iotfp_tunnel_window, tvb, 0, 0, window);
+        proto_item_set_generated(item);
+        if (complete)
+            add_device_type(tree, tvb, &type);
+    } else if (iotfp_seq_tracker_conv_type(seq_tracker, conv_id, &type)) {
+        add_device_type(tree, tvb, &type);
+    }
+}
+
 static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const iotfp_frame_record *record)
 {
     const iotfp_conv *conv = iotfp_analysis_conv(analysis, record->conv_id);
@@ -269,6 +306,7 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
                                      iotfp_conv_features_evidence(conv->features));
         proto_item_set_generated(item);
     }
+    add_sequence(iotfp_tree, tvb, conv->id, pinfo->num);
     item = proto_tree_add_uint(iotfp_tree, hf_iotfp_role, tvb, 0, 0, record->role);
     proto_item_set_generated(item);
     if (record->role == IOTFP_ROLE_MALFORMED)
@@ -297,8 +335,10 @@ static int dissect_iotfp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
         if (!iotfp_summary_build(pinfo, tree, &packet))
             return 0;
         record = iotfp_analysis_add(analysis, &packet);
-        if (record)
+        if (record) {
             iotfp_platform_observe(pinfo, tree, analysis, record->conv_id, &packet);
+            iotfp_seq_tracker_add(seq_tracker, &packet, record);
+        }
     } else {
         record = iotfp_analysis_frame(analysis, pinfo->num);
     }
@@ -401,6 +441,17 @@ void proto_register_iotfp(void)
           { "Other candidate", "iotfp.actions.candidate", FT_STRING, BASE_NONE, NULL, 0x0,
             "Another action set that explains the size, in rank order (as many as the preference "
             "iotfp.actions_listed says, 16 by default)", HFILL } },
+        { &hf_iotfp_device_type,
+          { "Device type", "iotfp.device.type", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Type of device by the device-type model over packet sequences: per conversation, from its first "
+            "windows; in a VPN tunnel, per window of the tunnel", HFILL } },
+        { &hf_iotfp_device_type_confidence,
+          { "Confidence", "iotfp.device.type.confidence", FT_DOUBLE, BASE_NONE, NULL, 0x0,
+            "The model's probability for the device type (a conversation's: the mean over its windows)", HFILL } },
+        { &hf_iotfp_tunnel_window,
+          { "Tunnel window", "iotfp.tunnel.window", FT_UINT64, BASE_DEC, NULL, 0x0,
+            "Window of the VPN tunnel (WireGuard, OpenVPN, IPsec) this packet is in, from 0: consecutive runs "
+            "of the model's window size in packets, each typed on its own", HFILL } },
     };
     static gint *ett[] = { &ett_iotfp, &ett_iotfp_burst, &ett_iotfp_actions };
     static ei_register_info ei[] = {
@@ -434,6 +485,7 @@ void proto_register_iotfp(void)
     iotfp_action_fields_register_prefs(module);
     iotfp_platform_register_prefs(module);
     iotfp_activity_register_prefs(module);
+    iotfp_device_type_register_prefs(module);
 
     /* A list is always in force, so that a bad first value keeps the default. */
     home_networks = iotfp_netlist_parse(IOTFP_DEFAULT_HOME_NETWORKS, NULL);

@@ -4,12 +4,16 @@
 
 #include "field_values.h"
 
+#define IPV6_HEADER_LEN 40
+
 static struct {
     int ip_len;
+    int ip_proto;
     int ipv6_plen;
+    int ipv6_nxt;
     int tcp_hdr_len;
     int tcp_seq_raw;
-    int tcp_syn;
+    int tcp_flags;
     int tcp_len;
     int udp_length;
     int dns_response;
@@ -25,10 +29,12 @@ static int proto_icmp = -1, proto_icmpv6 = -1;
 GArray *iotfp_summary_wanted_fields(void)
 {
     hf.ip_len = iotfp_field_id("ip.len");
+    hf.ip_proto = iotfp_field_id("ip.proto");
     hf.ipv6_plen = iotfp_field_id("ipv6.plen");
+    hf.ipv6_nxt = iotfp_field_id("ipv6.nxt");
     hf.tcp_hdr_len = iotfp_field_id("tcp.hdr_len");
     hf.tcp_seq_raw = iotfp_field_id("tcp.seq_raw");
-    hf.tcp_syn = iotfp_field_id("tcp.flags.syn");
+    hf.tcp_flags = iotfp_field_id("tcp.flags");
     hf.tcp_len = iotfp_field_id("tcp.len");
     hf.udp_length = iotfp_field_id("udp.length");
     hf.dns_response = iotfp_field_id("dns.flags.response");
@@ -40,8 +46,8 @@ GArray *iotfp_summary_wanted_fields(void)
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
 
-    const int ids[] = { hf.ip_len, hf.ipv6_plen, hf.tcp_hdr_len, hf.tcp_seq_raw, hf.tcp_syn,
-                        hf.tcp_len, hf.udp_length, hf.dns_response, hf.dns_query_name, hf.dns_a,
+    const int ids[] = { hf.ip_len, hf.ip_proto, hf.ipv6_plen, hf.ipv6_nxt, hf.tcp_hdr_len, hf.tcp_seq_raw,
+                        hf.tcp_flags, hf.tcp_len, hf.udp_length, hf.dns_response, hf.dns_query_name, hf.dns_a,
                         hf.dns_aaaa, hf.tls_sni };
     return iotfp_field_id_array(ids, G_N_ELEMENTS(ids));
 }
@@ -81,8 +87,8 @@ static gboolean ip_length_exceeds_wire(proto_tree *tree)
     if (iotfp_field_last_uint_with_room(tree, hf.ip_len, 2, &claimed, &room) && claimed > room)
         return TRUE;
     /* The payload length counts what follows the 40-byte fixed header. */
-    return iotfp_field_last_uint_with_room(tree, hf.ipv6_plen, 4, &claimed, &room) && room >= 40 &&
-           claimed > room - 40;
+    return iotfp_field_last_uint_with_room(tree, hf.ipv6_plen, 4, &claimed, &room) && room >= IPV6_HEADER_LEN &&
+           claimed > room - IPV6_HEADER_LEN;
 }
 
 gboolean iotfp_summary_build(packet_info *pinfo, proto_tree *tree, iotfp_packet *packet)
@@ -97,6 +103,18 @@ gboolean iotfp_summary_build(packet_info *pinfo, proto_tree *tree, iotfp_packet 
     packet->dst_port = (guint16)pinfo->destport;
 
     guint32 value, room;
+    /* The header that set net_src: the innermost, as for the ports. */
+    if (packet->src.family == IOTFP_AF_INET) {
+        if (iotfp_field_last_uint(tree, hf.ip_len, &value))
+            packet->ip_len = value;
+        if (iotfp_field_last_uint(tree, hf.ip_proto, &value))
+            packet->ip_proto = (guint8)value;
+    } else {
+        if (iotfp_field_last_uint(tree, hf.ipv6_plen, &value))
+            packet->ip_len = value + IPV6_HEADER_LEN;
+        if (iotfp_field_last_uint(tree, hf.ipv6_nxt, &value))
+            packet->ip_proto = (guint8)value;
+    }
     if (pinfo->ptype == PT_TCP) {
         packet->transport = IOTFP_TRANSPORT_TCP;
         /* No tcp.len: the TCP header is cut short. A header length below the
@@ -106,8 +124,8 @@ gboolean iotfp_summary_build(packet_info *pinfo, proto_tree *tree, iotfp_packet 
         packet->payload_len = packet->malformed ? 0 : value;
         if (iotfp_field_last_uint(tree, hf.tcp_seq_raw, &value))
             packet->tcp_seq = value;
-        if (iotfp_field_last_uint(tree, hf.tcp_syn, &value))
-            packet->tcp_syn = value != 0;
+        if (iotfp_field_last_uint(tree, hf.tcp_flags, &value))
+            packet->tcp_flags = (guint8)value;
     } else if (pinfo->ptype == PT_UDP && iotfp_field_last_uint_with_room(tree, hf.udp_length, 4, &value, &room)) {
         packet->transport = IOTFP_TRANSPORT_UDP;
         /* The length field counts the 8-byte header and cannot exceed the wire. */

@@ -6,9 +6,7 @@
 
 #include <glib.h>
 
-/* The program run when neither --tshark nor this variable names one. */
-#define IOTFP_TSHARK_ENV "IOTFP_TSHARK"
-#define IOTFP_TSHARK_DEFAULT "tshark"
+#include "tshark_run.h"
 
 typedef struct {
     guint32 id;            /* iotfp.burst: capture-wide burst number */

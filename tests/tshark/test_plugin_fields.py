@@ -9,7 +9,8 @@ import iotfp_tshark
 EXPECTED = {"iotfp.device", "iotfp.cloud", "iotfp.peer", "iotfp.scope", "iotfp.conv", "iotfp.role", "iotfp.burst",
             "iotfp.burst.pkts", "iotfp.burst.bytes", "iotfp.burst.start", "iotfp.burst.duration",
             "iotfp.burst.shape", "iotfp.device.model", "iotfp.event", "iotfp.event.distance",
-            "iotfp.event.privacy", "iotfp.event.privacy_sensitive"}
+            "iotfp.event.privacy", "iotfp.event.privacy_sensitive", "iotfp.device.type",
+            "iotfp.device.type.confidence", "iotfp.tunnel.window"}
 
 
 def is_expert_item(title, ftype):

@@ -40,7 +40,7 @@ static const iotfp_frame_record *add_full(fixture *f, const char *src, guint16 s
     p.dst_port = dport;
     p.transport = tcp_seq ? IOTFP_TRANSPORT_TCP : IOTFP_TRANSPORT_UDP;
     p.tcp_seq = tcp_seq;
-    p.tcp_syn = syn;
+    p.tcp_flags = syn ? IOTFP_TCP_SYN : IOTFP_TCP_ACK;
     p.payload_len = payload;
     return iotfp_analysis_add(f->analysis, &p);
 }
