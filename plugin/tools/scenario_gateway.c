@@ -306,9 +306,10 @@ static void send_message(Writer *w, gboolean from_gateway, const char *json)
     g_byte_array_set_size(w->payload, 0);
     if (w->miio) {
         guint32 stamp = (guint32)(w->now_ns / 1000000000 - START_S + 86400);
+        static const char token_hex[] = SCENARIO_GATEWAY_MIIO_TOKEN;
         guint8 token[MIIO_TOKEN_LEN];
         for (guint i = 0; i < MIIO_TOKEN_LEN; i++)
-            sscanf(SCENARIO_GATEWAY_MIIO_TOKEN + 2 * i, "%2hhx", &token[i]);
+            sscanf(&token_hex[2 * i], "%2hhx", &token[i]);
         miio_encode(w->payload, json ? MIIO_MSG_JSON : MIIO_MSG_KEEPALIVE, json, SCENARIO_GATEWAY_MIIO_DEVICE_ID,
                     stamp, token);
         gsize len = from_gateway ? frame_build_udp(w->frame, &w->gateway, w->gateway_port, &w->cloud, w->cloud_port,
