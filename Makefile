@@ -83,10 +83,11 @@ screenshots: build
 	IOTFP_GLOBAL_PLUGIN_DIR=$$(pkg-config --variable=plugindir wireshark) \
 	    xvfb-run -a -s "-ac -screen 0 1280x900x24" python3 screenshots/take.py
 
-test: build
+# The device-type pipeline test trains with torch and scikit-learn.
+test: build devtype-deps
 	cd $(BUILD) && ctest --output-on-failure
 
-test-sanitize: deps
+test-sanitize: devtype-deps
 	cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DIOTFP_SANITIZE=ON
 	cmake --build $(BUILD_SAN) -j $(JOBS)
 	cd $(BUILD_SAN) && ctest --output-on-failure -L sanitize
