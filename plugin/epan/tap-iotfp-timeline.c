@@ -132,7 +132,7 @@ static void timeline_draw(void *tapdata _U_)
         g_hash_table_add(devices, (gpointer)entry_at(timeline, i)->event.fields[IOTFP_EVENT_FIELD_DEVICE]);
     printf("Activity rules: %s (%u rules); home time zone: %s\n", or_dash(timeline->rules_source),
            iotfp_activity_rules_count(timeline->rules), timeline->home_zone_name);
-    printf("%u events of %u devices; %u activities\n", timeline->entries->len, g_hash_table_size(devices),
+    printf("Events: %u; devices: %u; activities: %u\n", timeline->entries->len, g_hash_table_size(devices),
            timeline->activities->len);
     g_hash_table_destroy(devices);
     print_devices(timeline);
