@@ -94,16 +94,21 @@ static char *stripped_copy(const char *text, unsigned len)
     return g_strstrip(g_strndup(text, len));
 }
 
+/* A UAT callback's error text is a g_strdup'ed string, not a GError. */
+static void take_error_message(GError *error, char **err)
+{
+    *err = g_strdup(error->message);
+    g_error_free(error);
+}
+
 static gboolean parse_record(const miio_token_record_t *record, miio_token_t *out, char **err)
 {
     GError *error = NULL;
     char *device = g_strstrip(g_strdup(record->device ? record->device : ""));
     char *token = g_strstrip(g_strdup(record->token ? record->token : ""));
     gboolean ok = iotfp_miio_parse_key(device, &out->key, &error) && iotfp_miio_parse_token(token, out->token, &error);
-    if (!ok) {
-        *err = g_strdup(error->message);
-        g_error_free(error);
-    }
+    if (!ok)
+        take_error_message(error, err);
     g_free(device);
     g_free(token);
     return ok;
@@ -116,10 +121,8 @@ static gboolean miio_device_chk(void *record _U_, const char *text, unsigned len
     iotfp_miio_key key;
     GError *error = NULL;
     gboolean ok = iotfp_miio_parse_key(device, &key, &error);
-    if (!ok) {
-        *err = g_strdup(error->message);
-        g_error_free(error);
-    }
+    if (!ok)
+        take_error_message(error, err);
     g_free(device);
     return ok;
 }
@@ -131,10 +134,8 @@ static gboolean miio_token_chk(void *record _U_, const char *text, unsigned len,
     guint8 token[IOTFP_MIIO_TOKEN_LEN];
     GError *error = NULL;
     gboolean ok = iotfp_miio_parse_token(token_text, token, &error);
-    if (!ok) {
-        *err = g_strdup(error->message);
-        g_error_free(error);
-    }
+    if (!ok)
+        take_error_message(error, err);
     g_free(token_text);
     return ok;
 }
