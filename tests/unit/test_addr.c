@@ -1,4 +1,7 @@
+#define _POSIX_C_SOURCE 200809L
 #include "addr.h"
+
+#include <arpa/inet.h>
 
 static iotfp_addr addr(const char *text)
 {
@@ -20,6 +23,27 @@ static void test_parse_and_format(void)
     g_assert_false(iotfp_addr_parse(&a, "192.168.1.256"));
     g_assert_false(iotfp_addr_parse(&a, "plug.example.com"));
     g_assert_false(iotfp_addr_parse(&a, ""));
+}
+
+/* Every byte value in every position reads as inet_ntop writes it. */
+static void test_format_ipv4_every_byte(void)
+{
+    for (guint value = 0; value < 256; value++) {
+        for (guint position = 0; position < 4; position++) {
+            guint8 bytes[4] = { 10, 200, 7, 99 };
+            bytes[position] = (guint8)value;
+            iotfp_addr a;
+            iotfp_addr_set_ipv4(&a, bytes);
+            char ours[IOTFP_ADDR_STRLEN], libc[INET_ADDRSTRLEN];
+            iotfp_addr_format(&a, ours);
+            g_assert_nonnull(inet_ntop(AF_INET, bytes, libc, sizeof libc));
+            g_assert_cmpstr(ours, ==, libc);
+        }
+    }
+    iotfp_addr none = { 0 };
+    char text[IOTFP_ADDR_STRLEN];
+    iotfp_addr_format(&none, text);
+    g_assert_cmpstr(text, ==, "-");
 }
 
 static void test_equal_hash_compare(void)
@@ -121,6 +145,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/addr/parse-format", test_parse_and_format);
+    g_test_add_func("/addr/format-ipv4-every-byte", test_format_ipv4_every_byte);
     g_test_add_func("/addr/equal-hash-compare", test_equal_hash_compare);
     g_test_add_func("/addr/group", test_group);
     g_test_add_func("/netlist/default-home", test_default_home);
