@@ -7,6 +7,7 @@ struct iotfp_conv_features {
     guint8 n;
     guint8 per_kind[IOTFP_FEATURE_N_KINDS];
     guint8 transports;        /* bit per iotfp_transport already added */
+    guint32 last_port;        /* the port added last time; above 65535: none yet */
     const char *last_name;    /* the name given to add_name last time */
     const char *platform;     /* interned */
     char *evidence;
@@ -41,7 +42,9 @@ gboolean iotfp_feature_kind_parse(const char *name, iotfp_feature_kind *kind)
 
 iotfp_conv_features *iotfp_conv_features_new(void)
 {
-    return g_new0(iotfp_conv_features, 1);
+    iotfp_conv_features *features = g_new0(iotfp_conv_features, 1);
+    features->last_port = G_MAXUINT32;
+    return features;
 }
 
 void iotfp_conv_features_free(iotfp_conv_features *features)
@@ -99,6 +102,11 @@ gboolean iotfp_conv_features_add_packet(iotfp_conv_features *features, const iot
         port = MIN(packet->src_port, packet->dst_port);
     else
         port = iotfp_addr_equal(&packet->src, &conv->peer) ? packet->src_port : packet->dst_port;
+    /* Nearly every packet repeats its conversation's port; writing it as
+     * text for the lookup is the costly part. */
+    if (port == features->last_port)
+        return added;
+    features->last_port = port;
     char text[8];
     g_snprintf(text, sizeof text, "%u", port);
     return iotfp_conv_features_add(features, IOTFP_FEATURE_PORT, text) || added;
