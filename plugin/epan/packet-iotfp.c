@@ -151,6 +151,9 @@ static void cleanup_analysis(void)
 
 static void add_address(proto_tree *tree, int hf, tvbuff_t *tvb, const iotfp_addr *addr, const char *name)
 {
+    /* The first of two passes has nobody to show the text to. */
+    if (!proto_field_is_referenced(tree, hf))
+        return;
     char text[IOTFP_ADDR_STRLEN];
     iotfp_addr_format(addr, text);
     proto_item *item;
@@ -323,6 +326,18 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
     }
 }
 
+/* Our items are needed when the tree is shown or a filter or column names
+ * one of our fields. Expert items are needed even with no tree at all (the
+ * Expert Information dialog, tshark -z expert): on a malformed packet, and on
+ * the first packet of a burst once the burst is complete. */
+static gboolean items_wanted(proto_tree *tree, packet_info *pinfo, const iotfp_frame_record *record)
+{
+    if (proto_field_is_referenced(tree, proto_iotfp) || record->role == IOTFP_ROLE_MALFORMED)
+        return TRUE;
+    const iotfp_burst *burst = iotfp_analysis_burst(analysis, record->burst_id);
+    return PINFO_FD_VISITED(pinfo) && burst && burst->first_frame == pinfo->num;
+}
+
 static int dissect_iotfp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     if (!analysis)
@@ -344,7 +359,7 @@ static int dissect_iotfp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     }
     if (!record)
         return 0;
-    if (tree)
+    if (items_wanted(tree, pinfo, record))
         add_tree(tree, pinfo, tvb, record);
     iotfp_tap_info *tap_info = wmem_new(pinfo->pool, iotfp_tap_info);
     tap_info->conv = iotfp_analysis_conv(analysis, record->conv_id);

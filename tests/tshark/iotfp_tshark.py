@@ -159,6 +159,18 @@ class Tshark:
         proc = self.run(args + list(extra))
         return [dict(zip(fields, line.split("\t"))) for line in proc.stdout.splitlines()]
 
+    def expert_summaries(self, capture, extra=(), two_pass=True):
+        """{summary: frequency} of one protocol's lines in tshark -q -z expert, which builds no
+        protocol tree (neither does the GUI's Expert Information dialog)."""
+        args = ["-r", self.readable_copy(capture), "-q", "-z", "expert"] + (["-2"] if two_pass else [])
+        proc = self.run(args + list(extra))
+        summaries = {}
+        for line in proc.stdout.splitlines():
+            # "%12d %10s %18s  %s": frequency, group, protocol, summary
+            if len(line) > 44 and line[:12].strip().isdigit() and line[24:42].strip() == "IoTFP":
+                summaries[line[44:]] = summaries.get(line[44:], 0) + int(line[:12])
+        return summaries
+
 
 def run_tool(args, timeout=120):
     """Runs one of Wireshark's helper programs (editcap...). Never under the

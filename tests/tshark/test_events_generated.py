@@ -74,6 +74,13 @@ def main():
         rows = [dict(zip(fields, line.split("\t"))) for line in proc.stdout.splitlines()]
         one_pass = tshark.fields(capture, ["frame.number", "iotfp.event"],
                                  ["-o", "iotfp.signature_path:" + folder] + pin_args, two_pass=False)
+        expert = tshark.expert_summaries(capture, ["-o", "iotfp.signature_path:" + folder] + pin_args)
+
+    # Expert items do not depend on a tree being built.
+    privacy_items = sum(n for summary, n in expert.items() if summary.startswith("Privacy-sensitive event"))
+    want_items = sum(1 for t in truth if PRIVACY.get(t["event"]))
+    expect(privacy_items == want_items, "tshark -z expert lists %d privacy-sensitive events, want %d"
+           % (privacy_items, want_items))
 
     starts = first_packets(rows)
     right = 0

@@ -79,6 +79,13 @@ def main():
             failures.append("expert iotfp.malformed on frames %s, want %s" % (flagged, want))
         if "dissector bug" in proc.stderr.lower():
             failures.append("dissector bug: %s" % proc.stderr)
+        # The expert item needs no tree (tshark -z expert, the GUI's Expert Information).
+        for two_pass in (True, False):
+            summaries = tshark.expert_summaries(capture, ["-o", "ip.check_checksum:FALSE"], two_pass=two_pass)
+            listed = sum(n for summary, n in summaries.items() if summary.startswith("A length in the IP"))
+            if listed != len(want):
+                failures.append("%s: tshark -z expert lists %d malformed packets, want %d"
+                                % ("-2" if two_pass else "single pass", listed, len(want)))
 
         # A capture file cut inside its last record: tshark says so and the
         # packets before it are analysed as in the whole file.
