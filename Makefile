@@ -95,11 +95,14 @@ test-sanitize: devtype-deps
 # Benchmarks print figures to read; they never fail on timing. The tshark
 # benchmark's captures (100k, 1M, 5M packets) are generated once into
 # $(BUILD)/bench-captures; IOTFP_BENCH_SIZES=100000 IOTFP_BENCH_RUNS=1 is a quick look.
+# valgrind counts instructions, which machine noise leaves alone.
 IOTFP_BENCH_SIZES      ?= 100000,1000000,5000000
 IOTFP_BENCH_RUNS       ?= 3
 IOTFP_BENCH_LARGE_RUNS ?= 1
+IOTFP_BENCH_INSTRUCTIONS ?= 20000,100000
 IOTFP_BENCH_CONVERSATIONS ?= 10000,100000
 bench: build
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) valgrind"
 	$(BUILD)/tests/bench/bench_classify
 	$(BUILD)/tests/bench/bench_decompose
 	$(BUILD)/tests/bench/bench_activity
@@ -107,7 +110,7 @@ bench: build
 	$(BUILD)/tests/bench/bench_device_model
 	IOTFP_BENCH_SIZES=$(IOTFP_BENCH_SIZES) IOTFP_BENCH_RUNS=$(IOTFP_BENCH_RUNS) \
 	    IOTFP_BENCH_LARGE_RUNS=$(IOTFP_BENCH_LARGE_RUNS) IOTFP_BENCH_CONVERSATIONS=$(IOTFP_BENCH_CONVERSATIONS) \
-	    python3 tests/bench/bench_tshark.py --build $(BUILD)
+	    IOTFP_BENCH_INSTRUCTIONS=$(IOTFP_BENCH_INSTRUCTIONS) python3 tests/bench/bench_tshark.py --build $(BUILD)
 
 # Coverage-guided fuzzing of every parser the project owns, FUZZ_SECONDS
 # each (default 10 minutes), then 1000 corrupted captures through tshark

@@ -8,7 +8,8 @@ with the freshly built plugin (loaded as the tests load it, iotfp_tshark.Tshark)
 and again with --disable-protocol iotfp. Each run is timed (wall clock) and its
 peak RSS and CPU time read from os.wait4, i.e. from that one child only. Runs
 interleave the two modes (on, off, then off, on, ...) so that drift of a shared
-machine and warm caches hit both alike; the median of each is reported.
+machine and warm caches hit both alike, after one untimed run; the median of
+each mode is reported, and the median of each pair's ratio.
 
 It prints figures and never fails on them: timings are for reading, not
 verdicts (the issue's target: <= 10% more time and memory, goal 5%, and a
@@ -21,6 +22,11 @@ Sizes and runs also come from the environment (IOTFP_BENCH_SIZES,
 IOTFP_BENCH_RUNS, IOTFP_BENCH_LARGE_RUNS), which `make bench` passes on: a
 quick look is `make bench IOTFP_BENCH_SIZES=100000 IOTFP_BENCH_RUNS=1`.
 
+Then instructions per packet, plugin on and off, counted by valgrind's
+callgrind on captures of 20k and 100k packets (--instructions,
+IOTFP_BENCH_INSTRUCTIONS; empty skips it): figures that other jobs on the
+machine cannot disturb, beside the wall times that they do.
+
 Then memory per conversation inside tshark: captures of N conversations
 (--conversations, IOTFP_BENCH_CONVERSATIONS; default 10000,100000), each two
 UDP packets between one of 30 home devices and its own cloud address,
@@ -31,6 +37,7 @@ analysis and the tree items Wireshark keeps for it).
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,6 +62,9 @@ def parse_args(argv):
                         help="from this packet count on, use --large-runs (default: 5000000)")
     parser.add_argument("--conversations", default=os.environ.get("IOTFP_BENCH_CONVERSATIONS", "10000,100000"),
                         help="conversation counts for the memory check, comma-separated; empty: skip")
+    parser.add_argument("--instructions", default=os.environ.get("IOTFP_BENCH_INSTRUCTIONS", "20000,100000"),
+                        help="packet counts of the captures counted under valgrind, comma-separated "
+                             "(default: 20000,100000); empty: skip")
     parser.add_argument("--large-runs", type=int, default=int(os.environ.get("IOTFP_BENCH_LARGE_RUNS", "1")),
                         help="runs per mode for large captures, which take minutes (default: 1)")
     return parser.parse_args(argv)
@@ -178,6 +188,9 @@ def bench_size(tshark, build, packets, runs):
     path = capture(build, packets)
     if not world_readable(path):
         path = tshark.readable_copy(path)
+    # Untimed: the first run after generating or reading other files pays for
+    # the page cache and tshark's libraries, whichever mode it is.
+    run_once(tshark, path, False)
     results = {False: [], True: []}
     for run in range(runs):
         for plugin_on in ((True, False) if run % 2 == 0 else (False, True)):
@@ -192,7 +205,56 @@ def bench_size(tshark, build, packets, runs):
                          % ("on" if plugin_on else "off", events))
     median = {mode: tuple(statistics.median(row[i] for row in rows) for i in range(3))
               for mode, rows in results.items()}
-    return {"packets": packets, "runs": runs, "off": median[False], "on": median[True]}
+    # The two runs of a pair ran back to back: their ratio cancels the slow
+    # drift of a shared machine that the medians of each mode keep.
+    pair_ratio = statistics.median(on[0] / off[0] for on, off in zip(results[True], results[False]))
+    return {"packets": packets, "runs": runs, "off": median[False], "on": median[True], "pair": pair_ratio}
+
+
+def instructions(tshark, path, plugin_on, first_packets=None):
+    """Instructions tshark executes (valgrind's callgrind), as bench runs it, optionally on
+    the first packets only (-c)."""
+    args = ["-r", path, "-2", "-T", "fields", "-e", "iotfp.event"]
+    if first_packets:
+        args += ["-c", str(first_packets)]
+    if not plugin_on:
+        args += ["--disable-protocol", "iotfp"]
+    command = tshark.prefix + ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "tshark"] + args
+    return subprocess.Popen(command, env=tshark.env, cwd=tshark.home, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def collected(proc):
+    _, err = proc.communicate()
+    for line in err.splitlines():
+        if "Collected :" in line:
+            return int(line.split(":")[-1])
+    sys.exit("bench_tshark: callgrind reported no count:\n%s" % err)
+
+
+def instruction_ratio(tshark, build, sizes):
+    """Machine noise does not change how many instructions run: per packet, plugin on and
+    off, start-up (one packet) taken away, at each size (the same per packet is linear).
+    Two runs at a time, one per CPU."""
+    print("\n== instructions per packet (valgrind callgrind, start-up of one packet subtracted)", flush=True)
+    if shutil.which("valgrind") is None:
+        print("  skipped: valgrind is not installed")
+        return
+    for packets in sizes:
+        instructions_at(tshark, build, packets)
+
+
+def instructions_at(tshark, build, packets):
+    path = capture(build, packets)
+    if not world_readable(path):
+        path = tshark.readable_copy(path)
+    whole = {plugin_on: instructions(tshark, path, plugin_on) for plugin_on in (True, False)}
+    whole = {plugin_on: collected(proc) for plugin_on, proc in whole.items()}
+    first = {plugin_on: instructions(tshark, path, plugin_on, 1) for plugin_on in (True, False)}
+    per_packet = {plugin_on: (whole[plugin_on] - collected(proc)) / (packets - 1) for plugin_on, proc in first.items()}
+    print("  %8d packets: plugin off %8.0f, on %8.0f instructions per packet: x%.3f, %.0f more"
+          % (packets, per_packet[False], per_packet[True], per_packet[True] / per_packet[False],
+             per_packet[True] - per_packet[False]), flush=True)
 
 
 def per_packet_us(row):
@@ -203,15 +265,16 @@ def per_packet_us(row):
 
 def report(rows):
     print()
-    print("%10s %5s %9s %9s %7s %10s %10s %9s %9s %7s %9s %9s %7s" % (
-        "packets", "runs", "off s", "on s", "time x", "pkt/s off", "pkt/s on", "off MiB", "on MiB",
+    print("%10s %5s %9s %9s %7s %7s %10s %10s %9s %9s %7s %9s %9s %7s" % (
+        "packets", "runs", "off s", "on s", "time x", "pair x", "pkt/s off", "pkt/s on", "off MiB", "on MiB",
         "mem x", "off CPU", "on CPU", "CPU x"))
     for row in rows:
         (off_s, off_kb, off_cpu), (on_s, on_kb, on_cpu) = row["off"], row["on"]
-        print("%10d %5d %9.2f %9.2f %7.3f %10.0f %10.0f %9.0f %9.0f %7.3f %9.2f %9.2f %7.3f" % (
-            row["packets"], row["runs"], off_s, on_s, on_s / off_s, row["packets"] / off_s,
+        print("%10d %5d %9.2f %9.2f %7.3f %7.3f %10.0f %10.0f %9.0f %9.0f %7.3f %9.2f %9.2f %7.3f" % (
+            row["packets"], row["runs"], off_s, on_s, on_s / off_s, row["pair"], row["packets"] / off_s,
             row["packets"] / on_s, off_kb / 1024, on_kb / 1024, on_kb / off_kb,
             off_cpu, on_cpu, on_cpu / off_cpu))
+    print("(time x: ratio of the medians; pair x: median of each pair's ratio)")
     if len(rows) >= 2:
         print()
         print("linearity: median time per packet at each size (x: against the smallest; 1.00 is linear)")
@@ -254,6 +317,8 @@ def main(argv):
         runs = options.large_runs if packets >= options.large else options.runs
         rows.append(bench_size(tshark, build, packets, runs))
     report(rows)
+    if options.instructions:
+        instruction_ratio(tshark, build, [int(size) for size in options.instructions.split(",")])
     if options.conversations:
         conversation_memory(tshark, build, [int(n) for n in options.conversations.split(",")])
     return 0
