@@ -149,19 +149,20 @@ static void cleanup_analysis(void)
     analysis = NULL;
 }
 
+/* The name learned for the address if there is one, else the address. The
+ * label is the value: the address is in the IP header just above, and a
+ * formatted label cost more than the item itself, on every packet. */
 static void add_address(proto_tree *tree, int hf, tvbuff_t *tvb, const iotfp_addr *addr, const char *name)
 {
     /* The first of two passes has nobody to show the text to. */
     if (!proto_field_is_referenced(tree, hf))
         return;
     char text[IOTFP_ADDR_STRLEN];
-    iotfp_addr_format(addr, text);
-    proto_item *item;
-    if (name)
-        item = proto_tree_add_string_format_value(tree, hf, tvb, 0, 0, name, "%s (%s)", name, text);
-    else
-        item = proto_tree_add_string(tree, hf, tvb, 0, 0, text);
-    proto_item_set_generated(item);
+    if (!name) {
+        iotfp_addr_format(addr, text);
+        name = text;
+    }
+    proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0, name));
 }
 
 static void add_burst(proto_tree *tree, tvbuff_t *tvb, const iotfp_burst *burst)
