@@ -55,7 +55,7 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", default="build", help="CMake build folder (default: build)")
     parser.add_argument("--sizes", default=os.environ.get("IOTFP_BENCH_SIZES", DEFAULT_SIZES),
-                        help="packet counts, comma-separated (default: %s)" % DEFAULT_SIZES)
+                        help="packet counts, comma-separated (default: %s); empty: only the other figures" % DEFAULT_SIZES)
     parser.add_argument("--runs", type=int, default=int(os.environ.get("IOTFP_BENCH_RUNS", "3")),
                         help="runs per mode and size (default: 3)")
     parser.add_argument("--large", type=int, default=5000000,
@@ -313,10 +313,11 @@ def main(argv):
     print("machine: %s, %d CPU(s), load average %.2f at start" % (cpu_model(), os.cpu_count(), os.getloadavg()[0]),
           flush=True)
     rows = []
-    for packets in (int(size) for size in options.sizes.split(",")):
+    for packets in (int(size) for size in options.sizes.split(",") if size):
         runs = options.large_runs if packets >= options.large else options.runs
         rows.append(bench_size(tshark, build, packets, runs))
-    report(rows)
+    if rows:
+        report(rows)
     if options.instructions:
         instruction_ratio(tshark, build, [int(size) for size in options.instructions.split(",")])
     if options.conversations:
