@@ -154,7 +154,8 @@ static void cleanup_analysis(void)
  * formatted label cost more than the item itself, on every packet. */
 static void add_address(proto_tree *tree, int hf, tvbuff_t *tvb, const iotfp_addr *addr, const char *name)
 {
-    /* The first of two passes has nobody to show the text to. */
+    /* A hidden tree built for another of our fields or for an expert item
+     * has nobody to show the text to. */
     if (!proto_field_is_referenced(tree, hf))
         return;
     char text[IOTFP_ADDR_STRLEN];
