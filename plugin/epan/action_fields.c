@@ -92,9 +92,7 @@ void iotfp_action_fields_add(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb
     static const int *const fields[] = { &hf_iotfp_actions, &hf_iotfp_actions_count, &hf_iotfp_actions_candidates,
                                          &hf_iotfp_actions_ambiguous, &hf_iotfp_actions_size,
                                          &hf_iotfp_actions_model, &hf_iotfp_actions_candidate };
-    /* One expert item per command, on the burst's first packet, once the
-     * burst is complete (-2, the GUI). */
-    gboolean expert = PINFO_FD_VISITED(pinfo) && pinfo->num == burst->first_frame;
+    gboolean expert = iotfp_burst_expert_packet(pinfo, burst);
     gboolean referenced = FALSE;
     for (gsize i = 0; !referenced && i < G_N_ELEMENTS(fields); i++)
         referenced = proto_field_is_referenced(tree, *fields[i]);

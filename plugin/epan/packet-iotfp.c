@@ -103,6 +103,11 @@ const iotfp_detection *iotfp_burst_detection(const iotfp_conv *conv, const iotfp
     return iotfp_detector_classify(detector, burst, &facts, iotfp_pinned_model(&conv->device));
 }
 
+gboolean iotfp_burst_expert_packet(const packet_info *pinfo, const iotfp_burst *burst)
+{
+    return burst && PINFO_FD_VISITED(pinfo) && pinfo->num == burst->first_frame;
+}
+
 static void apply_prefs(void)
 {
     GError *error = NULL;
@@ -204,7 +209,7 @@ static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
 {
     const int event_fields[] = { hf_iotfp_event, hf_iotfp_event_distance, hf_iotfp_event_privacy,
                                  hf_iotfp_device_model };
-    gboolean privacy_expert = PINFO_FD_VISITED(pinfo) && pinfo->num == burst->first_frame;
+    gboolean privacy_expert = iotfp_burst_expert_packet(pinfo, burst);
     /* Classifying costs a nearest-neighbour search: only when someone looks. */
     if (!privacy_expert && !any_referenced(tree, event_fields, G_N_ELEMENTS(event_fields)))
         return;
@@ -242,7 +247,7 @@ static void add_activities(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, 
 {
     if (!PINFO_FD_VISITED(pinfo))
         return;
-    gboolean expert = pinfo->num == burst->first_frame;
+    gboolean expert = iotfp_burst_expert_packet(pinfo, burst);
     if (!expert && !proto_field_is_referenced(tree, hf_iotfp_activity))
         return;
     const iotfp_timeline *timeline = iotfp_timeline_get(analysis);
@@ -331,13 +336,12 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
 /* Our items are needed when the tree is shown or a filter or column names
  * one of our fields. Expert items are needed even with no tree at all (the
  * Expert Information dialog, tshark -z expert): on a malformed packet, and on
- * the first packet of a burst once the burst is complete. */
+ * the packet that carries a burst's expert items. */
 static gboolean items_wanted(proto_tree *tree, packet_info *pinfo, const iotfp_frame_record *record)
 {
     if (proto_field_is_referenced(tree, proto_iotfp) || record->role == IOTFP_ROLE_MALFORMED)
         return TRUE;
-    const iotfp_burst *burst = iotfp_analysis_burst(analysis, record->burst_id);
-    return PINFO_FD_VISITED(pinfo) && burst && burst->first_frame == pinfo->num;
+    return iotfp_burst_expert_packet(pinfo, iotfp_analysis_burst(analysis, record->burst_id));
 }
 
 static int dissect_iotfp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
