@@ -36,6 +36,7 @@ the conversations added, is what one conversation costs the plugin (its
 analysis and the tree items Wireshark keeps for it).
 """
 import argparse
+import math
 import os
 import shutil
 import statistics
@@ -207,8 +208,29 @@ def bench_size(tshark, build, packets, runs):
               for mode, rows in results.items()}
     # The two runs of a pair ran back to back: their ratio cancels the slow
     # drift of a shared machine that the medians of each mode keep.
-    pair_ratio = statistics.median(on[0] / off[0] for on, off in zip(results[True], results[False]))
-    return {"packets": packets, "runs": runs, "off": median[False], "on": median[True], "pair": pair_ratio}
+    pairs = [on[0] / off[0] for on, off in zip(results[True], results[False])]
+    cpu_pairs = [on[2] / off[2] for on, off in zip(results[True], results[False])]
+    return {"packets": packets, "runs": runs, "off": median[False], "on": median[True],
+            "pair": statistics.median(pairs), "pair_interval": median_interval(pairs),
+            "cpu_pair_interval": median_interval(cpu_pairs)}
+
+
+def median_interval(values, confidence=0.95):
+    """A distribution-free confidence interval for the median: the k-th
+    smallest and k-th largest value, k the largest rank whose binomial tail
+    keeps the coverage (Conover, Practical Nonparametric Statistics). None
+    for fewer than 6 values, too few for 95%."""
+    n = len(values)
+    tail, k = 0.0, 0
+    while True:
+        tail += math.comb(n, k) / 2 ** n
+        if 2 * tail > 1 - confidence:
+            break
+        k += 1
+    if k == 0:
+        return None
+    ordered = sorted(values)
+    return ordered[k - 1], ordered[n - k]
 
 
 def instructions(tshark, path, plugin_on, first_packets=None):
@@ -275,6 +297,11 @@ def report(rows):
             row["packets"] / on_s, off_kb / 1024, on_kb / 1024, on_kb / off_kb,
             off_cpu, on_cpu, on_cpu / off_cpu))
     print("(time x: ratio of the medians; pair x: median of each pair's ratio)")
+    for row in rows:
+        for name, key in (("wall", "pair_interval"), ("CPU", "cpu_pair_interval")):
+            if row[key]:
+                print("%10d  95%% interval of the median pair ratio, %s: x%.3f to x%.3f"
+                      % ((row["packets"], name) + row[key]))
     if len(rows) >= 2:
         print()
         print("linearity: median time per packet at each size (x: against the smallest; 1.00 is linear)")
