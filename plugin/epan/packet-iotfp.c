@@ -203,8 +203,9 @@ static gboolean any_referenced(proto_tree *tree, const int *fields, gsize n)
 }
 
 /* The event is a burst-level result: complete once the burst is (tshark -2,
- * the GUI); in a single pass, the event of the burst so far. */
-static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const iotfp_conv *conv,
+ * the GUI); in a single pass, the event of the burst so far. Returns the
+ * event found, NULL for none or other. */
+static const iotfp_event_class *add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const iotfp_conv *conv,
                       const iotfp_burst *burst)
 {
     const int event_fields[] = { hf_iotfp_event, hf_iotfp_event_distance, hf_iotfp_event_privacy,
@@ -212,10 +213,10 @@ static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
     gboolean privacy_expert = iotfp_burst_expert_packet(pinfo, burst);
     /* Classifying costs a nearest-neighbour search: only when someone looks. */
     if (!privacy_expert && !any_referenced(tree, event_fields, G_N_ELEMENTS(event_fields)))
-        return;
+        return NULL;
     const iotfp_detection *detection = iotfp_burst_detection(conv, burst);
     if (!detection)
-        return;
+        return NULL;
     proto_item *item;
     if (detection->model) {
         item = proto_tree_add_string(tree, hf_iotfp_device_model, tvb, 0, 0, detection->model->model);
@@ -238,6 +239,7 @@ static void add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const
                                    "Privacy-sensitive event %s (%s) of %s", event->name, event->privacy,
                                    detection->model->model);
     }
+    return event;
 }
 
 /* Activities need the whole capture's events: only in a later pass, on every
@@ -324,12 +326,14 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
 
     const iotfp_burst *burst = iotfp_analysis_burst(analysis, record->burst_id);
     if (burst) {
-        add_event(iotfp_tree, pinfo, tvb, conv, burst);
+        const iotfp_event_class *event = add_event(iotfp_tree, pinfo, tvb, conv, burst);
         add_activities(iotfp_tree, pinfo, tvb, burst);
         iotfp_action_fields_add(iotfp_tree, pinfo, tvb, conv, burst);
         add_burst(iotfp_tree, tvb, burst);
-        proto_item_append_text(root, ", Burst %u of %s", burst->id,
-                               conv->scope == IOTFP_SCOPE_CLOUD ? "cloud conversation" : "local conversation");
+        /* The event in the summary: a collapsed tree still tells the story. */
+        proto_item_append_text(root, ", Burst %u of %s%s%s", burst->id,
+                               conv->scope == IOTFP_SCOPE_CLOUD ? "cloud conversation" : "local conversation",
+                               event ? ": " : "", event ? event->name : "");
     }
 }
 

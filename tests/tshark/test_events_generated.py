@@ -49,6 +49,17 @@ def first_packets(rows):
     return {r["frame.number"]: r for r in rows if r["iotfp.burst.start"] == r["frame.number"] and r["iotfp.burst"]}
 
 
+def root_summaries(details):
+    """The iotfp root line of each frame in tshark -V output, by frame number."""
+    summaries, frame = {}, None
+    for line in details.splitlines():
+        if line.startswith("Frame "):
+            frame = line.split()[1].rstrip(":")
+        elif line.startswith("[IoT Fingerprint"):
+            summaries[frame] = line.strip("[]")
+    return summaries
+
+
 def main():
     tshark = iotfp_tshark.Tshark()
     fields = ["frame.number", "iotfp.device", "iotfp.scope", "iotfp.burst", "iotfp.burst.start",
@@ -75,6 +86,8 @@ def main():
         one_pass = tshark.fields(capture, ["frame.number", "iotfp.event"],
                                  ["-o", "iotfp.signature_path:" + folder] + pin_args, two_pass=False)
         expert = tshark.expert_summaries(capture, ["-o", "iotfp.signature_path:" + folder] + pin_args)
+        roots = root_summaries(tshark.run(["-r", tshark.readable_copy(capture), "-2", "-V",
+                                           "-o", "iotfp.signature_path:" + folder] + pin_args).stdout)
 
     # Expert items do not depend on a tree being built.
     privacy_items = sum(n for summary, n in expert.items() if summary.startswith("Privacy-sensitive event"))
@@ -99,6 +112,12 @@ def main():
         want_privacy = PRIVACY.get(t["event"], "")
         expect(r["iotfp.event.privacy"] == want_privacy, "frame %s: privacy %r, want %r"
                % (t["first_frame"], r["iotfp.event.privacy"], want_privacy))
+        # A named event ends the root's summary; "other" leaves it out.
+        want_root = "IoT Fingerprint, Burst %s of cloud conversation" % r["iotfp.burst"]
+        if r["iotfp.event"] != "other":
+            want_root += ": " + r["iotfp.event"]
+        expect(roots.get(t["first_frame"]) == want_root, "frame %s: root %r, want %r"
+               % (t["first_frame"], roots.get(t["first_frame"]), want_root))
         has_expert = "Privacy-sensitive event" in r["_ws.expert.message"]
         expect(has_expert == bool(want_privacy), "frame %s: privacy expert item %s" % (t["first_frame"], has_expert))
     # Every packet of a burst carries the burst's event in two passes; a single
