@@ -205,8 +205,8 @@ static gboolean any_referenced(proto_tree *tree, const int *fields, gsize n)
 /* The event is a burst-level result: complete once the burst is (tshark -2,
  * the GUI); in a single pass, the event of the burst so far. Returns the
  * event found, NULL for none or other. */
-static const iotfp_event_class *add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const iotfp_conv *conv,
-                      const iotfp_burst *burst)
+static const iotfp_event_class *add_event(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb,
+                                          const iotfp_conv *conv, const iotfp_burst *burst)
 {
     const int event_fields[] = { hf_iotfp_event, hf_iotfp_event_distance, hf_iotfp_event_privacy,
                                  hf_iotfp_device_model };
