@@ -14,6 +14,7 @@
  * and port, as the glue adds them). Figures to read, not a test. */
 #include <malloc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "analysis.h"
@@ -23,6 +24,7 @@
 
 #define CONVS 10000
 #define BURSTS_PER_CONV 10
+#define SCALE_RUNS 5
 #define MS G_GINT64_CONSTANT(1000000)
 
 typedef struct {
@@ -147,6 +149,18 @@ static void scale(iotfp_netlist *home, guint packets, double *first_pass, double
     feeder_clear(&f);
 }
 
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *values, gsize n)
+{
+    qsort(values, n, sizeof *values, compare_doubles);
+    return values[n / 2];
+}
+
 int main(void)
 {
     iotfp_netlist *home = iotfp_netlist_parse(IOTFP_DEFAULT_HOME_NETWORKS, NULL);
@@ -177,14 +191,16 @@ int main(void)
 
     const guint sizes[] = { 100000, 1000000, 5000000 };
     double base_first = 0, base_second = 0;
-    printf("\nCPU time per packet (x: against 100k; 1.00 is linear), bundled signatures from %s:\n",
-           IOTFP_SIGNATURE_DIR);
+    printf("\nCPU time per packet, median of %d runs (x: against 100k; 1.00 is linear), bundled signatures "
+           "from %s:\n", SCALE_RUNS, IOTFP_SIGNATURE_DIR);
     printf("%10s %11s %18s %18s\n", "packets", "convs", "first pass ns", "later pass ns");
     for (gsize i = 0; i < G_N_ELEMENTS(sizes); i++) {
-        double first, second;
-        scale(home, sizes[i], &first, &second);
-        first = first / sizes[i] * 1e9;
-        second = second / sizes[i] * 1e9;
+        /* One run on this shared machine varies by a third. */
+        double firsts[SCALE_RUNS], seconds[SCALE_RUNS];
+        for (int run = 0; run < SCALE_RUNS; run++)
+            scale(home, sizes[i], &firsts[run], &seconds[run]);
+        double first = median(firsts, SCALE_RUNS) / sizes[i] * 1e9;
+        double second = median(seconds, SCALE_RUNS) / sizes[i] * 1e9;
         if (i == 0) {
             base_first = first;
             base_second = second;
