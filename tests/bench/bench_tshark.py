@@ -9,7 +9,8 @@ and again with --disable-protocol iotfp. Each run is timed (wall clock) and its
 peak RSS and CPU time read from os.wait4, i.e. from that one child only. Runs
 interleave the two modes (on, off, then off, on, ...) so that drift of a shared
 machine and warm caches hit both alike, after one untimed run; the median of
-each mode is reported, and the median of each pair's ratio.
+each mode is reported, and the median of each pair's ratio with a 95%
+interval for it (from 6 runs on), for wall and CPU time.
 
 It prints figures and never fails on them: timings are for reading, not
 verdicts (the issue's target: <= 10% more time and memory, goal 5%, and a
