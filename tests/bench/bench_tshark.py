@@ -99,6 +99,11 @@ def world_readable(path):
     return True
 
 
+def readable(tshark, path):
+    """path itself when tshark can open it, else a copy it can."""
+    return path if world_readable(path) else tshark.readable_copy(path)
+
+
 def capture(build, packets):
     """The bench capture of `packets` frames, generated once and cached."""
     folder = os.path.join(build, "bench-captures")
@@ -138,9 +143,7 @@ def conversation_memory(tshark, build, counts):
     print("\n== memory per conversation (tshark -2 -T fields -e iotfp.conv, 1 run per mode)", flush=True)
     deltas = []
     for n in counts:
-        path = conversations_capture(build, n)
-        if not world_readable(path):
-            path = tshark.readable_copy(path)
+        path = readable(tshark, conversations_capture(build, n))
         rss = {}
         for plugin_on in (True, False):
             _, _, rss[plugin_on], lines, _ = run_once(tshark, path, plugin_on, "iotfp.conv")
@@ -155,13 +158,17 @@ def conversation_memory(tshark, build, counts):
               % ((d1 - d0) * 1024 / (n1 - n0), n1, n0, n1 - n0))
 
 
+def bench_args(path, plugin_on, field="iotfp.event"):
+    """The tshark command line every figure is measured with."""
+    args = ["-r", path, "-2", "-T", "fields", "-e", field]
+    return args if plugin_on else args + ["--disable-protocol", "iotfp"]
+
+
 def run_once(tshark, path, plugin_on, field="iotfp.event"):
     """(wall seconds, CPU seconds, peak RSS in KiB, output lines, lines with an event) of one run.
     CPU time (user + system) is reported beside wall time: on a shared machine
     other jobs stretch wall time, far less the CPU time tshark itself used."""
-    args = ["-r", path, "-2", "-T", "fields", "-e", field]
-    if not plugin_on:
-        args += ["--disable-protocol", "iotfp"]
+    args = bench_args(path, plugin_on, field)
     out_path = os.path.join(tshark.home, "bench.out")
     err_path = os.path.join(tshark.home, "bench.err")
     with open(out_path, "w") as out, open(err_path, "w") as err:
@@ -187,9 +194,7 @@ def run_once(tshark, path, plugin_on, field="iotfp.event"):
 
 def bench_size(tshark, build, packets, runs):
     print("== %d packets, %d run(s) per mode" % (packets, runs), flush=True)
-    path = capture(build, packets)
-    if not world_readable(path):
-        path = tshark.readable_copy(path)
+    path = readable(tshark, capture(build, packets))
     # Untimed: the first run after generating or reading other files pays for
     # the page cache and tshark's libraries, whichever mode it is.
     run_once(tshark, path, False)
@@ -237,11 +242,9 @@ def median_interval(values, confidence=0.95):
 def instructions(tshark, path, plugin_on, first_packets=None):
     """Instructions tshark executes (valgrind's callgrind), as bench runs it, optionally on
     the first packets only (-c)."""
-    args = ["-r", path, "-2", "-T", "fields", "-e", "iotfp.event"]
+    args = bench_args(path, plugin_on)
     if first_packets:
         args += ["-c", str(first_packets)]
-    if not plugin_on:
-        args += ["--disable-protocol", "iotfp"]
     command = tshark.prefix + ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "tshark"] + args
     return subprocess.Popen(command, env=tshark.env, cwd=tshark.home, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
@@ -268,9 +271,7 @@ def instruction_ratio(tshark, build, sizes):
 
 
 def instructions_at(tshark, build, packets):
-    path = capture(build, packets)
-    if not world_readable(path):
-        path = tshark.readable_copy(path)
+    path = readable(tshark, capture(build, packets))
     whole = {plugin_on: instructions(tshark, path, plugin_on) for plugin_on in (True, False)}
     whole = {plugin_on: collected(proc) for plugin_on, proc in whole.items()}
     first = {plugin_on: instructions(tshark, path, plugin_on, 1) for plugin_on in (True, False)}

@@ -76,18 +76,17 @@ def main():
         for device, (model, by_name) in models.items():
             if not by_name:
                 pin_args += ["-o", 'uat:iotfp_device_models:"%s","%s"' % (device, model)]
-        proc = tshark.run(["-r", tshark.readable_copy(capture), "-2", "-o", "iotfp.signature_path:" + folder]
-                          + pin_args + ["-T", "fields", "-E", "occurrence=l"] + sum([["-e", f] for f in fields], []),
+        options = ["-o", "iotfp.signature_path:" + folder] + pin_args
+        proc = tshark.run(["-r", tshark.readable_copy(capture), "-2"] + options
+                          + ["-T", "fields", "-E", "occurrence=l"] + sum([["-e", f] for f in fields], []),
                           check=False)
         expect(proc.returncode == 0, "tshark exited %d: %s" % (proc.returncode, proc.stderr))
         expect("broken.sig:5:" in proc.stderr and "'nonsense' is not a signed payload length" in proc.stderr,
                "a broken signature file should be reported with file and line; stderr: %r" % proc.stderr)
         rows = [dict(zip(fields, line.split("\t"))) for line in proc.stdout.splitlines()]
-        one_pass = tshark.fields(capture, ["frame.number", "iotfp.event"],
-                                 ["-o", "iotfp.signature_path:" + folder] + pin_args, two_pass=False)
-        expert = tshark.expert_summaries(capture, ["-o", "iotfp.signature_path:" + folder] + pin_args)
-        roots = root_summaries(tshark.run(["-r", tshark.readable_copy(capture), "-2", "-V",
-                                           "-o", "iotfp.signature_path:" + folder] + pin_args).stdout)
+        one_pass = tshark.fields(capture, ["frame.number", "iotfp.event"], options, two_pass=False)
+        expert = tshark.expert_summaries(capture, options)
+        roots = root_summaries(tshark.run(["-r", tshark.readable_copy(capture), "-2", "-V"] + options).stdout)
 
     # Expert items do not depend on a tree being built.
     privacy_items = sum(n for summary, n in expert.items() if summary.startswith("Privacy-sensitive event"))
