@@ -5,25 +5,33 @@ BUILD        ?= build
 BUILD_SAN    ?= build-sanitize
 JOBS         ?= $(shell nproc)
 DEMO_DIR     := $(BUILD)/demo
+# As root, apt-get runs as it is; as another user, through sudo.
 SUDO         := $(if $(filter 0,$(shell id -u)),,sudo)
-# Debian 12 packages the build, the tests and the demo need.
+# Debian 12 packages the build, the tests and the demo need: the compiler and
+# CMake; GLib, libgcrypt (miIO's AES) and Wireshark 4.0's headers to build the
+# plugin; tshark to run it.
 DEB_PACKAGES := cmake make gcc pkg-config python3 libglib2.0-dev libwireshark-dev wireshark-dev tshark libgcrypt20-dev
 PLUGIN_DIR_USER := $(HOME)/.local/lib/wireshark/plugins/4.0/epan
 DATA_DIR_USER   := $(HOME)/.local/share/iotfp
 BUILD_FUZZ   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build install install-profile demo check test test-sanitize fuzz bench clean screenshots
+.PHONY: all deps build install install-profile demo demo-run check test test-sanitize fuzz bench clean screenshots
 
 all: build
 
+# Installs only what is missing, and says what and why. DEBIAN_FRONTEND goes
+# through env, which works with and without sudo in front.
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-	    echo "Installing missing packages:" $$missing; \
+	    if [ -n "$(SUDO)" ] && ! command -v $(SUDO) >/dev/null; then \
+	        echo "make deps: these Debian packages are missing:" $$missing; \
+	        echo "make deps: install them as root (apt-get install $$missing), or install sudo"; exit 1; fi; \
+	    echo "make deps: installing the Debian packages that iotfp needs and this machine lacks:" $$missing; \
 	    $(SUDO) apt-get update -q && \
-	    DEBIAN_FRONTEND=noninteractive $(SUDO) -E apt-get install -y -q --no-install-recommends $$missing; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
 $(BUILD)/Makefile:
@@ -33,16 +41,20 @@ build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Root's Wireshark loads only the global plugin folder; a user's also loads
-# ~/.local/lib/wireshark/plugins, which needs no privileges.
+# ~/.local/lib/wireshark/plugins, which needs no privileges. The tools go on
+# PATH and the data files where the plugin looks: under /usr/local as root,
+# under ~/.local otherwise (CMake's install components "tools" and "data").
 install: build
 ifeq ($(SUDO),)
 	cmake --install $(BUILD)
 else
-	mkdir -p $(PLUGIN_DIR_USER) $(DATA_DIR_USER)/signatures
+	mkdir -p $(PLUGIN_DIR_USER)
 	install -m 0755 $(BUILD)/plugin/epan/iotfp.so $(PLUGIN_DIR_USER)/
-	install -m 0644 signatures/*.sig signatures/platforms.rules signatures/activities.rules \
-	    signatures/device-types.model $(DATA_DIR_USER)/signatures/
-	@echo "Installed $(PLUGIN_DIR_USER)/iotfp.so and signatures in $(DATA_DIR_USER)/signatures"
+	cmake --install $(BUILD) --prefix $(HOME)/.local --component tools
+	cmake --install $(BUILD) --prefix $(HOME)/.local --component data
+	@echo "Installed $(PLUGIN_DIR_USER)/iotfp.so, the tools in $(HOME)/.local/bin and the data files in $(DATA_DIR_USER)"
+	@case ":$$PATH:" in *":$(HOME)/.local/bin:"*) ;; \
+	    *) echo "Note: $(HOME)/.local/bin is not on your PATH; add it (export PATH=\"\$$HOME/.local/bin:\$$PATH\") to run iotfp-learn and the other tools by name.";; esac
 endif
 
 # The "IoT Fingerprint" configuration profile, where this user's Wireshark
@@ -64,12 +76,48 @@ install-profile:
 	done; \
 	echo "Installed the Wireshark profile \"$(PROFILE_NAME)\" in $$dest (wireshark -C \"$(PROFILE_NAME)\")"
 
+# The demo: a made-up home of five devices on five clouds and a gateway
+# (iotfp-gen). It learns the devices' events and the gateway's actions from
+# one evening's capture and its labels (iotfp-learn), then reads another
+# evening of the same home, as an analyst would read a capture of theirs: the
+# timeline with platforms, events, action sets and activities (two passes,
+# -z iotfp,timeline), and the score against that evening's labels (iotfp-eval).
+# The home is in New York (UTC-5), which the activity rules' hours need.
+DEMO_TOOLS  := $(BUILD)/plugin/tools
+DEMO_LEARN   = $(DEMO_TOOLS)/iotfp-learn --out $(DEMO_DIR)/signatures/$(1).sig --model $(1)
+DEMO_SEEN    = $(DEMO_DIR)/evening-1.pcap $(DEMO_DIR)/evening-1.labels.csv
+DEMO_READ    = -o iotfp.signature_path:$(DEMO_DIR)/signatures -o iotfp.activity_time_zone:-05:00
+# The tools run $$IOTFP_TSHARK when it is set (the tests' tshark, in
+# tests/tshark/test_demo.py, which runs demo-run), else tshark.
+DEMO_TSHARK := $${IOTFP_TSHARK:-tshark}
 demo: install install-profile
-	mkdir -p $(DEMO_DIR)
-	$(BUILD)/plugin/tools/iotfp-gen --scenario demo --seed 1 --pcap $(DEMO_DIR)/home.pcap \
-	    --truth $(DEMO_DIR)/home.truth.csv --labels $(DEMO_DIR)/home.labels.csv
-	tshark -G plugins | grep -q '^iotfp.so' || { echo "tshark did not load the iotfp plugin"; exit 1; }
-	tshark -r $(DEMO_DIR)/home.pcap -q -z iotfp,bursts
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run:
+	@$(DEMO_TSHARK) -G plugins | grep -q '^iotfp.so' || { echo "tshark did not load the iotfp plugin"; exit 1; }
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)/signatures
+	@echo "== Two evenings of a made-up home, and a gateway's scenes"
+	$(DEMO_TOOLS)/iotfp-gen --scenario home --seed 1 --pcap $(DEMO_DIR)/evening-1.pcap --labels $(DEMO_DIR)/evening-1.labels.csv
+	$(DEMO_TOOLS)/iotfp-gen --scenario home --seed 2 --pcap $(DEMO_DIR)/evening-2.pcap --labels $(DEMO_DIR)/evening-2.labels.csv
+	$(DEMO_TOOLS)/iotfp-gen --scenario tls-gateway --mix scenes --commands 40 --seed 1 --pcap $(DEMO_DIR)/hub-1.pcap --labels $(DEMO_DIR)/hub-1.labels.csv
+	$(DEMO_TOOLS)/iotfp-gen --scenario tls-gateway --mix scenes --commands 8 --seed 2 --pcap $(DEMO_DIR)/hub-2.pcap --labels $(DEMO_DIR)/hub-2.labels.csv
+	mergecap -w $(DEMO_DIR)/home.pcap $(DEMO_DIR)/evening-2.pcap $(DEMO_DIR)/hub-2.pcap
+	@echo "== Learning the devices from the first evening"
+	$(call DEMO_LEARN,kasa-plug) --device 192.168.1.23 --match 'cloud:*.tplinkra.com' --platform tplink \
+	    --privacy power_on=power --privacy power_off=power $(DEMO_SEEN) | tail -n 1
+	$(call DEMO_LEARN,tuya-motion) --device 192.168.1.22 --match platform:tuya --platform tuya \
+	    --privacy motion=movement $(DEMO_SEEN) | tail -n 1
+	$(call DEMO_LEARN,mijia-lamp) --device 192.168.1.61 --match platform:mijia --platform mijia \
+	    --privacy power_on=presence --privacy set_bright=presence $(DEMO_SEEN) | tail -n 1
+	$(call DEMO_LEARN,jd-purifier) --device 192.168.1.70 --match platform:joylink --platform joylink \
+	    --privacy power_on=power --privacy power_off=power --privacy aqmode_on=presence $(DEMO_SEEN) | tail -n 1
+	$(call DEMO_LEARN,smart-lock) --device fd00:1::31 --match 'cloud:*.iot.*.amazonaws.com' --platform aws-iot \
+	    --privacy lock=door --privacy unlock=door $(DEMO_SEEN) | tail -n 1
+	$(call DEMO_LEARN,hub) --actions --match cloud:api.gateway-cloud.example.com --action-padding tls12-gcm \
+	    $(DEMO_DIR)/hub-1.pcap $(DEMO_DIR)/hub-1.labels.csv | tail -n 1
+	@echo "== The second evening, read with what was learned"
+	$(DEMO_TSHARK) -2 -q -r $(DEMO_DIR)/home.pcap $(DEMO_READ) -z iotfp,timeline
+	$(DEMO_TOOLS)/iotfp-eval --signatures $(DEMO_DIR)/signatures $(DEMO_DIR)/home.pcap $(DEMO_DIR)/evening-2.labels.csv | tail -n 3
 
 check: test test-sanitize
 

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "joylink.h"
+
 #define DNS_CLASS_IN 1
 #define DNS_FLAGS_QUERY 0x0100    /* RD */
 #define DNS_FLAGS_RESPONSE 0x8180 /* QR, RD, RA, no error */
@@ -348,4 +350,25 @@ payload_opaque(GByteArray *out, Prng *prng, gsize size)
                 size);
     g_byte_array_append(out, header, sizeof header);
     append_random(out, prng, size - OPAQUE_HEADER_LEN);
+}
+
+void
+payload_joylink(GByteArray *out, Prng *prng, gsize size, guint8 type)
+{
+    if (size < IOTFP_JOYLINK_HEADER_LEN || (size - IOTFP_JOYLINK_HEADER_LEN) % 16 != 0
+        || size - IOTFP_JOYLINK_HEADER_LEN > IOTFP_JOYLINK_MAX_PAYLOADLEN)
+        g_error("payload_joylink: size %" G_GSIZE_FORMAT " is not a header plus whole AES blocks", size);
+    guint start = out->len;
+    /* append_u32 and append_u16 write big-endian; Joylink is little-endian. */
+    append_u32(out, GUINT32_SWAP_LE_BE(IOTFP_JOYLINK_MAGIC_CLOUD));
+    append_u16(out, 0);
+    append_u16(out, GUINT16_SWAP_LE_BE((guint16)(size - IOTFP_JOYLINK_HEADER_LEN)));
+    const guint8 rest[] = { 1, type, 0, 0, IOTFP_JOYLINK_ENC_SESSIONKEY_AES, 0 };
+    g_byte_array_append(out, rest, sizeof rest);
+    guint crc_at = out->len;
+    append_u16(out, 0);
+    append_random(out, prng, size - IOTFP_JOYLINK_HEADER_LEN);
+    guint16 crc = iotfp_joylink_crc16(out->data + start + IOTFP_JOYLINK_HEADER_LEN, size - IOTFP_JOYLINK_HEADER_LEN);
+    out->data[crc_at] = (guint8)(crc & 0xff);
+    out->data[crc_at + 1] = (guint8)(crc >> 8);
 }

@@ -65,5 +65,9 @@ void payload_tls_application_data(GByteArray *out, Prng *prng, gsize record_size
  * the magic is neither Tuya's (00 00 55 aa, 00 00 66 99) nor Joylink's
  * (12 34 55 xx), so the traffic stays opaque. */
 void payload_opaque(GByteArray *out, Prng *prng, gsize size);
+/* A JD Joylink 2.0 frame of size bytes (joylink.h): the 16-byte header with
+ * the cloud magic, no options, a session-key AES body of random bytes and
+ * the header's CRC over it. size - 16 must be whole AES blocks. */
+void payload_joylink(GByteArray *out, Prng *prng, gsize size, guint8 type);
 
 #endif /* IOTFP_PAYLOADS_H */

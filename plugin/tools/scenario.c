@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "frame_builder.h"
+#include "joylink.h"
 #include "miio_encoder.h"
 #include "payloads.h"
 #include "prng.h"
@@ -278,6 +279,17 @@ uses_tls(const DeviceSpec *spec)
         || spec->transport == TRANSPORT_TLS_PERSISTENT;
 }
 
+/* A message of a device that speaks neither TLS nor miIO. */
+static void
+payload_plain(GByteArray *payload, Device *device, gint size)
+{
+    if (device->spec->joylink)
+        payload_joylink(payload, &device->prng, (gsize)abs(size),
+                        size > 0 ? IOTFP_JOYLINK_TYPE_UPLOAD : IOTFP_JOYLINK_TYPE_SERVER_CONTROL);
+    else
+        payload_opaque(payload, &device->prng, (gsize)abs(size));
+}
+
 static void
 tcp_exchange(TcpTalk *talk, const ExchangeSpec *exchange, const Anomalies *anomalies)
 {
@@ -291,7 +303,7 @@ tcp_exchange(TcpTalk *talk, const ExchangeSpec *exchange, const Anomalies *anoma
         if (uses_tls(device->spec))
             payload_tls_application_data(payload, &device->prng, (gsize)abs(size));
         else
-            payload_opaque(payload, &device->prng, (gsize)abs(size));
+            payload_plain(payload, device, size);
 
         if (from == TCP_FROM_SERVER) {
             tcp_send(talk, from, random_delay(device, MS(5), MS(80)),
@@ -333,7 +345,7 @@ udp_exchange(ScenarioRun *run, Device *device, Emitter *emitter,
         if (spec->miio != NULL)
             miio_device_payload(run->payload, spec, exchange, i, emitter->now_ns + delay_ns);
         else
-            payload_opaque(run->payload, &device->prng, (gsize)abs(size));
+            payload_plain(run->payload, device, size);
         gsize frame_len = from_device
             ? frame_build_udp(emitter->frame, &device->host, device->udp_port,
                               &device->peer, spec->peer_port,
@@ -481,21 +493,28 @@ schedule_device(ScenarioRun *run, guint index)
     if (spec->event_count == 0)
         return;
 
-    guint n_slots = (guint)((window_end - first) / period);
-    if (n_slots < spec->event_count || period < 2 * ACTION_CLEARANCE_NS)
+    /* The slots that start while someone is home. */
+    gint64 away_from = capture_start + SECONDS(run->spec->away_from_s);
+    gint64 away_to = capture_start + SECONDS(run->spec->away_to_s);
+    GArray *slots = g_array_new(FALSE, FALSE, sizeof(gint64));
+    for (gint64 slot = first; slot + period <= window_end; slot += period)
+        if (slot + period <= away_from || slot >= away_to)
+            g_array_append_val(slots, slot);
+    if (slots->len < spec->event_count || period < 2 * ACTION_CLEARANCE_NS)
         g_error("scenario %s: no room for %u events of %s", run->spec->name,
                 spec->event_count, spec->label);
     guint remaining_events = spec->event_count;
-    for (guint slot = 0; slot < n_slots && remaining_events > 0; slot++) {
+    for (guint i = 0; i < slots->len && remaining_events > 0; i++) {
         /* Selection sampling: an unbiased choice of slots, in time order. */
-        if (prng_below(&device->prng, n_slots - slot) >= remaining_events)
+        if (prng_below(&device->prng, slots->len - i) >= remaining_events)
             continue;
-        gint64 start = first + slot * period + ACTION_CLEARANCE_NS
+        gint64 start = g_array_index(slots, gint64, i) + ACTION_CLEARANCE_NS
                        + random_delay(device, 0, period - 2 * ACTION_CLEARANCE_NS);
         add_action(run, start, index, ACTION_EVENT,
                    spec->event_count - remaining_events);
         remaining_events--;
     }
+    g_array_free(slots, TRUE);
 }
 
 static gint

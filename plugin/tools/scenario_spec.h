@@ -63,12 +63,17 @@ typedef struct {
                                   stamped 5 ms before its first */
     const MiioDeviceSpec *miio; /* TRANSPORT_UDP only: real miIO packets
                                    instead of opaque ones */
+    gboolean joylink;           /* not TLS: JD Joylink 2.0 frames instead of
+                                   opaque payloads */
 } DeviceSpec;
 
 typedef struct {
     const char *name;
     gint64 start_s;                /* epoch seconds of the capture start */
     gint64 duration_s;
+    /* Nobody home from away_from_s to away_to_s after the start: devices
+     * keep their heartbeats, but no user event happens (0, 0: none). */
+    gint64 away_from_s, away_to_s;
     const char *router_mac;
     const char *router_address;    /* also the home's DNS resolver */
     const DeviceSpec *devices;

@@ -204,6 +204,132 @@ static const DeviceSpec MIIO_DEVICES[] = {
     },
 };
 
+
+/* ---- The home of make demo ----------------------------------------------
+ *
+ * Five devices on five IoT clouds, each identifiable as a real one would be
+ * (SNI and DNS names, miIO and Joylink headers), an evening at home with half
+ * an hour out, so that the activity rules have something to find. The
+ * devices' traffic is made up; the platforms' names and framings are real. */
+
+static const ExchangeSpec KASA_PLUG_HEARTBEAT = { { "other", FALSE }, { +133, -101 } };
+static const ExchangeSpec TUYA_MOTION_EVENTS[] = {
+    { { "motion", TRUE }, { +149, -69 } },
+};
+static const ExchangeSpec JD_PURIFIER_EVENTS[] = {
+    { { "power_on", TRUE }, { +96, -64 } },
+    { { "power_off", TRUE }, { +80, -64 } },
+    { { "aqmode_on", TRUE }, { +112, -64, +48 } },
+};
+static const ExchangeSpec JD_PURIFIER_HEARTBEAT = { { "other", FALSE }, { +32, -32 } };
+static const ExchangeSpec SMART_LOCK_HEARTBEAT = { { "other", FALSE }, { +45, -45 } };
+
+/* A Yeelight-style lamp: the cloud switches it or sets its brightness, the
+ * lamp answers and reports its new state. */
+static const ExchangeSpec MIIO_LAMP_EVENTS[] = {
+    { { "power_on", TRUE }, { -96, +64, +96, -64 } },
+    { { "set_bright", TRUE }, { -96, +64, +112, -64 } },
+};
+static const MiioMessage MIIO_LAMP_EVENT_MESSAGES[][MAX_EXCHANGE_MESSAGES] = {
+    { { MIIO_MSG_JSON, "{\"id\":101,\"method\":\"set_power\",\"params\":[\"on\"]}" },
+      { MIIO_MSG_JSON, "{\"id\":101,\"result\":[\"ok\"]}" },
+      { MIIO_MSG_JSON, "{\"id\":9001,\"method\":\"props\",\"params\":{\"power\":\"on\"}}" },
+      { MIIO_MSG_JSON, "{\"id\":9001,\"result\":\"ok\"}" } },
+    { { MIIO_MSG_JSON, "{\"id\":103,\"method\":\"set_bright\",\"params\":[30,\"smooth\",500]}" },
+      { MIIO_MSG_JSON, "{\"id\":103,\"result\":[\"ok\"]}" },
+      { MIIO_MSG_JSON, "{\"id\":9003,\"method\":\"props\",\"params\":{\"bright\":30,\"power\":\"on\"}}" },
+      { MIIO_MSG_JSON, "{\"id\":9003,\"result\":\"ok\"}" } },
+};
+#define MIIO_LAMP_ID 246813579u
+static const MiioDeviceSpec MIIO_LAMP = {
+    .device_id = MIIO_LAMP_ID,
+    .token = MIIO_PLUG_TOKEN,
+    .boot_s = 1700000000 - 86400,
+    .events = MIIO_LAMP_EVENT_MESSAGES,
+    .heartbeat = MIIO_PLUG_HEARTBEAT_MESSAGES,
+};
+
+static const DeviceSpec HOME_DEVICES[] = {
+    {
+        .label = "kasa-plug",
+        .transport = TRANSPORT_TLS_PER_EVENT,
+        .mac = "02:00:00:00:02:23",
+        .address = "192.168.1.23",
+        .peer_address = "203.0.113.23",
+        .peer_port = 443,
+        .peer_name = "use1-api.tplinkra.com",
+        .lookup = LOOKUP_A,
+        .server_flight_size = 1322,
+        .events = SMART_PLUG_EVENTS,
+        .n_event_kinds = G_N_ELEMENTS(SMART_PLUG_EVENTS),
+        .event_count = 6,
+        .heartbeat = &KASA_PLUG_HEARTBEAT,
+        .heartbeat_interval_s = 120,
+        .retransmitted_event = 2,
+    },
+    {
+        .label = "tuya-motion",
+        .transport = TRANSPORT_TLS_PERSISTENT,
+        .mac = "02:00:00:00:02:22",
+        .address = "192.168.1.22",
+        .peer_address = "198.51.100.22",
+        .peer_port = 8883,
+        .peer_name = "m1.tuyaus.com",
+        .lookup = LOOKUP_AAAA_AND_A,
+        .peer_aaaa_address = "2001:db8:5e::22",
+        .server_flight_size = 1146,
+        .setup = &MOTION_SENSOR_SETUP,
+        .events = TUYA_MOTION_EVENTS,
+        .n_event_kinds = G_N_ELEMENTS(TUYA_MOTION_EVENTS),
+        .event_count = 8,
+        .heartbeat = &MOTION_SENSOR_HEARTBEAT,
+        .heartbeat_interval_s = 60,
+    },
+    {
+        .label = "mijia-lamp",
+        .transport = TRANSPORT_UDP,
+        .mac = "02:00:00:00:02:61",
+        .address = "192.168.1.61",
+        .peer_address = "198.51.100.53",
+        .peer_port = 8053,
+        .events = MIIO_LAMP_EVENTS,
+        .n_event_kinds = G_N_ELEMENTS(MIIO_LAMP_EVENTS),
+        .event_count = 6,
+        .heartbeat = &MIIO_PLUG_HEARTBEAT,
+        .heartbeat_interval_s = 40,
+        .miio = &MIIO_LAMP,
+    },
+    {
+        .label = "jd-purifier",
+        .transport = TRANSPORT_TCP_PER_EVENT,
+        .mac = "02:00:00:00:02:70",
+        .address = "192.168.1.70",
+        .peer_address = "198.51.100.70",
+        .peer_port = 2002,
+        .events = JD_PURIFIER_EVENTS,
+        .n_event_kinds = G_N_ELEMENTS(JD_PURIFIER_EVENTS),
+        .event_count = 6,
+        .heartbeat = &JD_PURIFIER_HEARTBEAT,
+        .heartbeat_interval_s = 90,
+        .joylink = TRUE,
+    },
+    {
+        .label = "smart-lock",
+        .transport = TRANSPORT_TLS_PERSISTENT,
+        .mac = "02:00:00:00:06:31",
+        .address = "fd00:1::31",
+        .peer_address = "2001:db8::8883",
+        .peer_port = 8883,
+        .peer_name = "a3k7odshaiipe8-ats.iot.us-east-1.amazonaws.com",
+        .server_flight_size = 1380,
+        .events = DOOR_LOCK_EVENTS,
+        .n_event_kinds = G_N_ELEMENTS(DOOR_LOCK_EVENTS),
+        .event_count = 4,
+        .heartbeat = &SMART_LOCK_HEARTBEAT,
+        .heartbeat_interval_s = 60,
+    },
+};
+
 const ScenarioSpec scenario_table[] = {
     {
         .name = "demo",
@@ -222,6 +348,17 @@ const ScenarioSpec scenario_table[] = {
         .router_address = "192.168.1.1",
         .devices = MIIO_DEVICES,
         .n_devices = G_N_ELEMENTS(MIIO_DEVICES),
+    },
+    {
+        .name = "home",
+        .start_s = 1700000000, /* 17:13 in New York, where the home is */
+        .duration_s = 4200,
+        .away_from_s = 1100,
+        .away_to_s = 3100,
+        .router_mac = "02:00:00:00:01:01",
+        .router_address = "192.168.1.1",
+        .devices = HOME_DEVICES,
+        .n_devices = G_N_ELEMENTS(HOME_DEVICES),
     },
 };
 

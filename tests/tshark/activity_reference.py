@@ -128,13 +128,14 @@ def infer(rules, events, start, end, zone):
 
 def parse_timeline(stdout):
     """-z iotfp,timeline output: {"devices": {device: [row...]}, "activities": [row...], "header": str};
-    device rows: frame, model, event, privacy, activities (list); activity rows: activity, device, frame."""
+    device rows: frame, platform, model, event, actions (the action set, or None), privacy, activities (list);
+    activity rows: activity, device, frame."""
     result = {"devices": {}, "activities": [], "header": ""}
     section = None
     for line in stdout.splitlines():
         if line.startswith("Activity rules:"):
             result["header"] = line
-        heading = re.match(r"Device (\S+): (\d+) events$", line)
+        heading = re.match(r"Device (\S+): (\d+) events?(, (\d+) commands? with an action set)?$", line)
         if heading:
             section = result["devices"].setdefault(heading.group(1), [])
             continue
@@ -147,9 +148,13 @@ def parse_timeline(stdout):
         if section is result["activities"]:
             section.append({"activity": words[2], "device": words[3], "frame": int(words[4]), "event": words[5]})
         else:
-            section.append({"time": words[0] + " " + words[1], "frame": int(words[2]), "model": words[3],
-                            "event": words[4], "privacy": words[5],
-                            "activities": [] if words[6] == "-" else words[6].split(",")})
+            what = words[5:-2]  # "event", "event [a+b]" or "[a+b]"
+            sets = [w[1:-1] for w in what if w.startswith("[")]
+            events = [w for w in what if not w.startswith("[")]
+            section.append({"time": words[0] + " " + words[1], "frame": int(words[2]), "platform": words[3],
+                            "model": words[4], "event": events[0] if events else None,
+                            "actions": sets[0] if sets else None, "privacy": words[-2],
+                            "activities": [] if words[-1] == "-" else words[-1].split(",")})
     return result
 
 

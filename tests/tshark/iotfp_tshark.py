@@ -136,7 +136,7 @@ class Tshark:
         return path
 
     def install_bundled_data(self):
-        """The bundled signatures and platform rules, where an installed plugin finds them
+        """The bundled data files (signatures, platform and activity rules, device-type model), where an installed plugin finds them
         (XDG_DATA_HOME/iotfp/signatures, as `make install` puts them): the test home
         starts empty, so that nothing installed on the machine leaks in."""
         source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "signatures")
@@ -144,7 +144,7 @@ class Tshark:
         for parent in (".local", ".local/share", ".local/share/iotfp"):
             os.chmod(os.path.join(self.home, parent), 0o755)
         for name in sorted(os.listdir(source)):
-            if name.endswith(".sig") or name == "platforms.rules":
+            if name.endswith(".sig") or name in ("platforms.rules", "activities.rules", "device-types.model"):
                 shutil.copy(os.path.join(source, name), os.path.join(folder, name))
                 os.chmod(os.path.join(folder, name), 0o644)
         return folder
