@@ -16,7 +16,7 @@ DATA_DIR_USER   := $(HOME)/.local/share/iotfp
 BUILD_FUZZ   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build install install-profile demo demo-run check test test-sanitize fuzz bench clean screenshots
+.PHONY: all deps build install install-profile demo demo-run deb check test test-sanitize fuzz bench clean screenshots
 
 all: build
 
@@ -121,6 +121,15 @@ demo-run:
 
 check: test test-sanitize
 
+# A Debian package of the plugin, the tools, the data files and the profile,
+# installed under /usr: apt install ./build-deb/iotfp_*.deb.
+BUILD_DEB ?= build-deb
+deb:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) dpkg-dev"
+	cmake -S . -B $(BUILD_DEB) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr -DIOTFP_PACKAGE_PROFILE=ON
+	cmake --build $(BUILD_DEB) -j $(JOBS)
+	cd $(BUILD_DEB) && cpack -G DEB
+
 # The README's screenshots: the real Wireshark GUI under Xvfb, with the profile
 # on the demo home and the freshly built plugin (screenshots/take.py). Its
 # packages are only needed here, so not in DEB_PACKAGES.
@@ -215,7 +224,7 @@ signatures: build
 	    --out signatures/tuya-plug.sig $(call IOTEVENT_INPUT,tuya-plug)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) $(BUILD_DEB)
 
 # Device types from packet sequences (issue 8): the GRU the plugin runs and
 # its evaluation, from the shared captures (README.md, "Device types"; code
