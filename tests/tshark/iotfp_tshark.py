@@ -172,14 +172,23 @@ class Tshark:
         return summaries
 
 
+def environment_without_preload(**extra):
+    """The tests' environment for programs that are not the plugin: Wireshark's
+    helper programs (editcap, mergecap...) and make. Never with the sanitizer
+    runtimes of a sanitize build preloaded: they are not what is tested, and
+    with them some hang at exit (editcap, mergecap: glibc's locale lock in
+    p11-kit's destructor; androiddump). The tests' tshark (wrapper_script)
+    preloads them itself; the project's own tools are linked with them."""
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    env.update(extra)
+    return env
+
+
 def run_tool(args, timeout=120):
-    """Runs one of Wireshark's helper programs (editcap...). Never under the
-    sanitizer runtimes of a sanitize build: they are not what is tested, and
-    with the runtimes preloaded some hang at exit (editcap: glibc's locale
-    lock in p11-kit's destructor; androiddump)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS")}
+    """Runs one of Wireshark's helper programs (editcap...), without the sanitizer runtimes."""
     try:
-        return subprocess.run(args, check=True, capture_output=True, env=env, timeout=timeout)
+        return subprocess.run(args, check=True, capture_output=True, env=environment_without_preload(),
+                              timeout=timeout)
     except subprocess.TimeoutExpired:
         sys.exit("FAIL: %s did not finish in %d s" % (" ".join(args), timeout))
 

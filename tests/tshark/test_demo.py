@@ -34,7 +34,7 @@ def main():
     demo_dir = tempfile.mkdtemp(prefix="iotfp-demo-")
     os.chmod(demo_dir, 0o755)  # the tests' tshark runs as nobody
     result = subprocess.run(["make", "--no-print-directory", "-C", SOURCE, "demo-run", "BUILD=" + BUILD,
-                             "DEMO_DIR=" + demo_dir], env=dict(os.environ, IOTFP_TSHARK=tshark.wrapper_script()),
+                             "DEMO_DIR=" + demo_dir], env=iotfp_tshark.environment_without_preload(IOTFP_TSHARK=tshark.wrapper_script()),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1200)
     print(result.stdout[-6000:])
     expect(result.returncode == 0, "make demo-run exited %d" % result.returncode)

@@ -35,7 +35,7 @@ def main():
     demo_dir = os.path.join(work, "build", "demo")
     os.makedirs(demo_dir)
     os.chmod(os.path.dirname(demo_dir), 0o755)
-    env = dict(os.environ, IOTFP_TSHARK=tshark.wrapper_script())
+    env = iotfp_tshark.environment_without_preload(IOTFP_TSHARK=tshark.wrapper_script())
     made = subprocess.run(["make", "--no-print-directory", "-C", SOURCE, "demo-run", "BUILD=" + BUILD,
                            "DEMO_DIR=" + demo_dir], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, timeout=1200)
