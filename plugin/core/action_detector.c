@@ -10,20 +10,22 @@ typedef struct {
 
 struct iotfp_action_detector {
     const iotfp_signature_set *set;
-    GArray *cache; /* cached_actions, index burst id */
+    GPtrArray *cache; /* cached_actions, index burst id */
 };
 
-static void cached_actions_clear(gpointer data)
+static void cached_actions_free(gpointer data)
 {
-    iotfp_decompose_result_free(((cached_actions *)data)->detection.result);
+    cached_actions *cached = data;
+    if (cached)
+        iotfp_decompose_result_free(cached->detection.result);
+    g_free(cached);
 }
 
 iotfp_action_detector *iotfp_action_detector_new(const iotfp_signature_set *set)
 {
     iotfp_action_detector *detector = g_new0(iotfp_action_detector, 1);
     detector->set = set;
-    detector->cache = g_array_new(FALSE, TRUE, sizeof(cached_actions));
-    g_array_set_clear_func(detector->cache, cached_actions_clear);
+    detector->cache = g_ptr_array_new_with_free_func(cached_actions_free);
     return detector;
 }
 
@@ -31,7 +33,7 @@ void iotfp_action_detector_free(iotfp_action_detector *detector)
 {
     if (!detector)
         return;
-    g_array_free(detector->cache, TRUE);
+    g_ptr_array_free(detector->cache, TRUE);
     g_free(detector);
 }
 
@@ -71,7 +73,7 @@ const iotfp_action_detection *iotfp_action_detector_decompose(iotfp_action_detec
                                                               const iotfp_conv_facts *facts,
                                                               const char *pinned_model)
 {
-    cached_actions *cached = iotfp_burst_cache_entry(detector->cache, burst);
+    cached_actions *cached = iotfp_burst_cache_entry(detector->cache, burst, sizeof *cached);
     if (!iotfp_burst_cache_key_holds(&cached->key, burst, facts, pinned_model)) {
         decompose(detector, burst, facts, pinned_model, cached);
         iotfp_burst_cache_key_set(&cached->key, burst, facts, pinned_model);

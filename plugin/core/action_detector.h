@@ -26,7 +26,8 @@ void iotfp_action_detector_free(iotfp_action_detector *detector);
 /* NULL when no action model applies to the conversation or the burst
  * carries no command message (see iotfp_action_model_command_size). The
  * strings in facts and pinned_model must stay put while the detector lives
- * (interned). The result stays valid until the next call for this burst. */
+ * (interned). The result stays valid until the next call for this burst;
+ * calls for other bursts leave it alone. */
 const iotfp_action_detection *iotfp_action_detector_decompose(iotfp_action_detector *detector,
                                                               const iotfp_burst *burst,
                                                               const iotfp_conv_facts *facts,

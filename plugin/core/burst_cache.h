@@ -29,13 +29,17 @@ static inline void iotfp_burst_cache_key_set(iotfp_burst_cache_key *key, const i
     *key = (iotfp_burst_cache_key){ burst->shape->len, *facts, pinned_model };
 }
 
-/* The cache entry of a burst, growing the array (of `size`-byte entries,
- * zeroed when new) to hold it. */
-static inline gpointer iotfp_burst_cache_entry(GArray *cache, const iotfp_burst *burst)
+/* The cache entry of a burst: `size` bytes, zeroed when new. Entries are
+ * allocated one by one, so a result handed out stays where it is while the
+ * caches of later bursts grow: the timeline keeps every burst's result. */
+static inline gpointer iotfp_burst_cache_entry(GPtrArray *cache, const iotfp_burst *burst, gsize size)
 {
     if (burst->id >= cache->len)
-        g_array_set_size(cache, MAX(burst->id + 1, cache->len * 2));
-    return cache->data + (gsize)burst->id * g_array_get_element_size(cache);
+        g_ptr_array_set_size(cache, MAX(burst->id + 1, cache->len * 2));
+    gpointer *entry = &g_ptr_array_index(cache, burst->id);
+    if (!*entry)
+        *entry = g_malloc0(size);
+    return *entry;
 }
 
 #endif

@@ -11,14 +11,14 @@ typedef struct {
 
 struct iotfp_detector {
     const iotfp_signature_set *set;
-    GArray *cache; /* cached_detection, index burst id */
+    GPtrArray *cache; /* cached_detection, index burst id */
 };
 
 iotfp_detector *iotfp_detector_new(const iotfp_signature_set *set)
 {
     iotfp_detector *detector = g_new0(iotfp_detector, 1);
     detector->set = set;
-    detector->cache = g_array_new(FALSE, TRUE, sizeof(cached_detection));
+    detector->cache = g_ptr_array_new_with_free_func(g_free);
     return detector;
 }
 
@@ -26,7 +26,7 @@ void iotfp_detector_free(iotfp_detector *detector)
 {
     if (!detector)
         return;
-    g_array_free(detector->cache, TRUE);
+    g_ptr_array_free(detector->cache, TRUE);
     g_free(detector);
 }
 
@@ -58,7 +58,7 @@ static void classify(const iotfp_detector *detector, const iotfp_burst *burst, c
 const iotfp_detection *iotfp_detector_classify(iotfp_detector *detector, const iotfp_burst *burst,
                                                const iotfp_conv_facts *facts, const char *pinned_model)
 {
-    cached_detection *cached = iotfp_burst_cache_entry(detector->cache, burst);
+    cached_detection *cached = iotfp_burst_cache_entry(detector->cache, burst, sizeof *cached);
     if (!iotfp_burst_cache_key_holds(&cached->key, burst, facts, pinned_model)) {
         classify(detector, burst, facts, pinned_model, cached);
         iotfp_burst_cache_key_set(&cached->key, burst, facts, pinned_model);

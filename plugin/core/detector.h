@@ -25,7 +25,8 @@ void iotfp_detector_free(iotfp_detector *detector);
 /* pinned_model: the model the user assigned to the device, or NULL. The
  * strings in facts and pinned_model must stay put while the detector lives
  * (interned), as the cache compares them by address. NULL when no signature
- * is a candidate for the conversation. */
+ * is a candidate for the conversation. The result stays valid until the next
+ * call for this burst; calls for other bursts leave it alone. */
 const iotfp_detection *iotfp_detector_classify(iotfp_detector *detector, const iotfp_burst *burst,
                                                const iotfp_conv_facts *facts, const char *pinned_model);
 

@@ -104,10 +104,36 @@ static void test_no_command(void)
     iotfp_signature_set_free(set);
 }
 
+/* The timeline holds every burst's result while it looks up the next ones:
+ * a result must not move when the cache grows for a later burst. */
+static void test_results_stay_put(void)
+{
+    iotfp_signature_set *set = signature_set();
+    iotfp_action_detector *detector = iotfp_action_detector_new(set);
+    const iotfp_conv_facts facts = { 8053, NULL, NULL };
+    iotfp_burst *first = iotfp_burst_new(1, 1);
+    iotfp_burst_add(first, 1, 0, -90);
+    const iotfp_action_detection *held = iotfp_action_detector_decompose(detector, first, &facts, NULL);
+    g_assert_nonnull(held);
+    for (guint32 id = 2; id <= 5000; id++) {
+        iotfp_burst *later = iotfp_burst_new(id, 1);
+        iotfp_burst_add(later, id, 0, -40);
+        g_assert_nonnull(iotfp_action_detector_decompose(detector, later, &facts, NULL));
+        iotfp_burst_free(later);
+    }
+    g_assert_true(iotfp_action_detector_decompose(detector, first, &facts, NULL) == held);
+    g_assert_cmpuint(held->command_size, ==, 90);
+    g_assert_cmpuint(held->result->candidates->len, ==, 3);
+    iotfp_burst_free(first);
+    iotfp_action_detector_free(detector);
+    iotfp_signature_set_free(set);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/action_detector/decompose_command", test_decompose_command);
     g_test_add_func("/action_detector/no_command", test_no_command);
+    g_test_add_func("/action_detector/results_stay_put", test_results_stay_put);
     return g_test_run();
 }
