@@ -132,6 +132,12 @@ static GOptionContext *build_option_context(learn_options *options)
           "BYTES" },
         { "action-max", 0, 0, G_OPTION_ARG_INT, &options->action_max,
           "Most actions in one command (default: the most a training command carried)", "N" },
+        { "no-action-scenes", 0, 0, G_OPTION_ARG_NONE, &options->action_learning.no_scenes,
+          "Rank without the prior over whole sets seen in training (the independent-action model alone)", NULL },
+        { "no-action-time", 0, 0, G_OPTION_ARG_NONE, &options->action_learning.no_time,
+          "Rank without the time-of-day term", NULL },
+        { "no-action-residuals", 0, 0, G_OPTION_ARG_NONE, &options->action_learning.no_residuals,
+          "Rank without the residual distribution (every size within tolerance alike)", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     GOptionContext *context = g_option_context_new("CAPTURE LABELS.csv [CAPTURE LABELS.csv ...]");
@@ -201,7 +207,8 @@ static char *validate_action_options(learn_options *options)
     iotfp_action_learn_options *learning = &options->action_learning;
     if (!options->actions) {
         if (options->action_padding_text || options->action_command_text || options->action_overhead ||
-            options->action_tolerance >= 0 || options->action_max)
+            options->action_tolerance >= 0 || options->action_max || learning->no_scenes || learning->no_time ||
+            learning->no_residuals)
             return g_strdup("the --action-* options need --actions");
         return NULL;
     }
@@ -588,7 +595,7 @@ static GArray *training_commands(GPtrArray *sources)
                 continue;
             iotfp_labelled_command command = {
                 pair->label->event, (const gint32 *)(gpointer)pair->burst->shape->data, pair->burst->shape->len,
-                g_strdup_printf("%s:%u", source->labels->path, pair->label->line),
+                g_strdup_printf("%s:%u", source->labels->path, pair->label->line), (gint64)(pair->burst->start * 1e9),
             };
             g_array_append_val(commands, command);
         }
