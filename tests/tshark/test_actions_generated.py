@@ -287,6 +287,39 @@ def check_refusals(work, env, learn, capture, labels_path):
         expect(not os.path.exists(out), "iotfp-learn %s wrote a signature" % " ".join(options))
 
 
+def decrypted_name(obj):
+    """The action name iotfp-learn --labels-from-decryption gives a JSON object (decrypted_labels.h)."""
+    did = re.search(r'"did":"([^"]*)"', obj)
+    device = "".join(c for c in (did.group(1) if did else "") if c.isalnum() or c in ".-_")[:64] or "action"
+    value = 0x811c9dc5
+    for byte in obj.encode():
+        value = ((value ^ byte) * 0x01000193) & 0xffffffff
+    return "%s/%08x" % (device, value)
+
+
+def check_labels_from_decryption(work, tshark, env, learn, learn_options, train, test, labels, hand_exact):
+    """iotfp-learn --labels-from-decryption on the training capture alone, scored on the test capture with the
+    labels renamed as decryption names them: within 2 points of the hand-labelled model."""
+    names = {}
+    for line in MIIO_VOCABULARY.splitlines():
+        if line.startswith("action "):
+            _, name, obj = line.split(" ", 2)
+            names[name] = decrypted_name(obj)
+    signature = os.path.join(work, "decrypted.sig")
+    report = run([learn, "--actions", "--labels-from-decryption", "--miio-token", "%s:%s" % (MIIO_DEVICE_ID,
+                  MIIO_TOKEN), "--model", "mijia-gateway", "--out", signature] + learn_options + [train], env=env)
+    os.chmod(signature, 0o644)
+    found = re.search(r"(\d+) commands decrypted", report)
+    expect(found is not None and int(found.group(1)) == FAVOURITE_COMMANDS,
+           "--labels-from-decryption: %s commands decrypted" % (found.group(1) if found else "no"))
+    renamed = [dict(label, event="+".join(names[n] for n in label["event"].split("+"))) for label in labels]
+    commands, _, _, _, exact = score("mijia-gateway", tshark, [(test, renamed)], signature, [])
+    print("RESULT labels_from_decryption exact_all=%d/%d (%.1f%%), hand-labelled %d/%d (%.1f%%)" %
+          (exact, commands, 100.0 * exact / commands, hand_exact, commands, 100.0 * hand_exact / commands))
+    expect(abs(exact - hand_exact) <= 0.02 * commands, "--labels-from-decryption: exact %d, hand-labelled %d" %
+           (exact, hand_exact))
+
+
 def reliability(outcomes):
     """Rows (low, high, commands, mean stated probability, share right) of the best set's probability."""
     rows = []
@@ -335,6 +368,9 @@ def check_favourites(work, tshark, env, learn, learn_options_of):
                (gateway, index, top3, commands))
         expect(unambiguous_exact >= MIN_EXACT_UNAMBIGUOUS * unambiguous, "%s case %d: exact for %d of %d "
                "unambiguous sizes" % (gateway, index, unambiguous_exact, unambiguous))
+        if gateway == "mijia-gateway" and vocabulary_text == "test":
+            check_labels_from_decryption(work, tshark, env, learn, learn_options_of[gateway], train, test, labels,
+                                         exact)
         expect(abs(stated - right) <= CALIBRATION_POINTS / 100.0, "%s case %d: mean probability %.3f, right %.3f" %
                (gateway, index, stated, right))
 
