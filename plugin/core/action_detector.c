@@ -64,8 +64,12 @@ static void decompose(const iotfp_action_detector *detector, const iotfp_burst *
     out->has_command = model && iotfp_action_model_command_size(model->action_model,
                                                                 (const gint32 *)(gpointer)burst->shape->data,
                                                                 burst->shape->len, &out->detection.command_size);
-    if (out->has_command)
-        out->detection.result = iotfp_decompose(&model->action_model->decompose, out->detection.command_size);
+    if (out->has_command) {
+        const iotfp_action_model *actions = model->action_model;
+        out->detection.result = iotfp_decompose(&actions->decompose, out->detection.command_size);
+        iotfp_action_rank(&actions->decompose, &actions->prior, out->detection.result,
+                          iotfp_action_hour(burst->start_ns));
+    }
 }
 
 const iotfp_action_detection *iotfp_action_detector_decompose(iotfp_action_detector *detector,

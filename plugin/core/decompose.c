@@ -100,7 +100,7 @@ static void emit(enumeration *e, guint action_count, guint64 content_size)
         e->capped = TRUE;
         return;
     }
-    iotfp_decomposition candidate = { action_count, e->model->base_size + content_size, 0, result->candidates->len };
+    iotfp_decomposition candidate = { action_count, e->model->base_size + content_size, 0, result->candidates->len, 0 };
     for (guint j = 0; j < e->model->n_actions; j++)
         if (e->current[j] > 0)
             candidate.log_prior += e->current[j] * log(e->model->actions[j].frequency);

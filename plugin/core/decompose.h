@@ -22,7 +22,7 @@
 #define IOTFP_DECOMPOSE_MAX_KINDS 1024          /* distinct actions in a model */
 #define IOTFP_DECOMPOSE_MAX_BLOCK 256           /* cipher block size */
 #define IOTFP_DECOMPOSE_MAX_TABLE_CELLS (1u << 22) /* kinds x sizes: 16 MiB of DP */
-#define IOTFP_DECOMPOSE_DEFAULT_CANDIDATES 64
+#define IOTFP_DECOMPOSE_DEFAULT_CANDIDATES 256
 #define IOTFP_DECOMPOSE_MAX_CANDIDATES 100000
 
 typedef enum {
@@ -73,6 +73,7 @@ typedef struct {
     guint64 plaintext_size;   /* base + sum of sizes: what the model predicts */
     double log_prior;         /* sum_j c_j*log(frequency_j) */
     guint counts_index;       /* internal: row of the result's counts table; use iotfp_decompose_counts */
+    double probability;       /* posterior, 0..1, once ranked by iotfp_action_rank (action_prior.h); else 0 */
 } iotfp_decomposition;
 
 typedef struct {

@@ -1,6 +1,7 @@
 #include "signature.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "addr.h"
@@ -13,7 +14,7 @@ typedef struct {
     iotfp_event_class *event; /* the section being read */
     guint samples;
     /* Action-model keys seen, to check the model is complete. */
-    gboolean action_padding, action_base, action_command;
+    gboolean action_padding, action_base, action_command, action_residual, action_counts;
     GError **error;
 } parser;
 
@@ -60,8 +61,10 @@ static void action_clear(gpointer data)
 
 static void action_model_free(iotfp_action_model *model)
 {
-    if (model)
+    if (model) {
         g_array_free(model->actions, TRUE);
+        iotfp_action_prior_clear(&model->prior);
+    }
     g_free(model);
 }
 
@@ -79,6 +82,7 @@ iotfp_action_model *iotfp_signature_set_action_model(iotfp_signature *signature,
     model->decompose.max_actions = max_actions;
     model->command_direction = direction;
     model->command_index = command_index;
+    iotfp_action_prior_init(&model->prior);
     signature->action_model = model;
     return model;
 }
@@ -90,6 +94,19 @@ void iotfp_action_model_add(iotfp_action_model *model, const char *name, guint s
     /* The array may have moved. */
     model->decompose.actions = (const iotfp_action *)(gpointer)model->actions->data;
     model->decompose.n_actions = model->actions->len;
+}
+
+void iotfp_action_model_prepare(iotfp_action_model *model)
+{
+    iotfp_action_prior_prepare(&model->prior, &model->decompose);
+}
+
+static gboolean find_scene_counts(const iotfp_action_prior *prior, guint n, const guint8 *counts)
+{
+    for (guint i = 0; i < prior->scenes->len; i++)
+        if (memcmp(g_array_index(prior->scenes, iotfp_action_scene, i).counts, counts, n) == 0)
+            return TRUE;
+    return FALSE;
 }
 
 gboolean iotfp_action_model_command_size(const iotfp_action_model *model, const gint32 *shape, guint n,
@@ -290,6 +307,9 @@ static gboolean parse_action(parser *p, gchar **args, guint nargs)
             return fail(p, "action '%s' given twice", args[0]);
     if (model->actions->len >= IOTFP_SIGNATURE_MAX_ACTION_KINDS)
         return fail(p, "more than %u actions", IOTFP_SIGNATURE_MAX_ACTION_KINDS);
+    /* A scene's counts cover the actions before it. */
+    if (model->prior.scenes->len > 0)
+        return fail(p, "'action' after an 'action_scene': give every action first");
     guint size = 0;
     double prior = 0;
     if (!parse_uint(p, "action size", args[1], IOTFP_SIGNATURE_MAX_LENGTH, &size) ||
@@ -299,6 +319,105 @@ static gboolean parse_action(parser *p, gchar **args, guint nargs)
         return fail(p, "action '%s' adds 0 bytes: it would fit any size any number of times", args[0]);
     iotfp_action_model_add(model, args[0], size, prior);
     return TRUE;
+}
+
+static gboolean parse_probabilities(parser *p, const char *what, gchar **args, GArray *out)
+{
+    double sum = 0;
+    for (gchar **arg = args; *arg; arg++) {
+        char *end;
+        errno = 0;
+        double value = g_ascii_strtod(*arg, &end);
+        if (*end || end == *arg || errno || !(value >= 0.0 && value <= 1.0))
+            return fail(p, "%s: '%s' is not a probability from 0 to 1", what, *arg);
+        g_array_append_val(out, value);
+        sum += value;
+    }
+    if (fabs(sum - 1.0) > 1e-3)
+        return fail(p, "%s: the probabilities add up to %g, not 1", what, sum);
+    return TRUE;
+}
+
+/* action_residual MIN P... : P(plaintext - predicted = MIN, MIN+1, ...). */
+static gboolean parse_action_residual(parser *p, gchar **args, guint nargs)
+{
+    iotfp_action_prior *prior = &action_model(p)->prior;
+    if (p->action_residual)
+        return fail(p, "'action_residual' given twice");
+    p->action_residual = TRUE;
+    gint64 low;
+    if (nargs < 2 || nargs > IOTFP_SIGNATURE_MAX_RESIDUALS + 1 ||
+        !g_ascii_string_to_signed(args[0], 10, -IOTFP_SIGNATURE_MAX_LENGTH, IOTFP_SIGNATURE_MAX_LENGTH, &low, NULL))
+        return fail(p, "'action_residual' takes the smallest residual in bytes (-%u to %u), then 1 to %u "
+                    "probabilities: action_residual -2 0.25 0.5 0.25", IOTFP_SIGNATURE_MAX_LENGTH,
+                    IOTFP_SIGNATURE_MAX_LENGTH, IOTFP_SIGNATURE_MAX_RESIDUALS);
+    prior->residual_min = (gint)low;
+    return parse_probabilities(p, "action_residual", args + 1, prior->residual);
+}
+
+/* action_counts P0 P1 ... : P(a command carries k actions), k = 0..action_max. */
+static gboolean parse_action_counts(parser *p, gchar **args, guint nargs)
+{
+    if (p->action_counts)
+        return fail(p, "'action_counts' given twice");
+    p->action_counts = TRUE;
+    if (nargs < 1 || nargs > IOTFP_DECOMPOSE_MAX_ACTIONS + 1)
+        return fail(p, "'action_counts' takes P(0 actions), P(1 action), ... up to action_max");
+    return parse_probabilities(p, "action_counts", args, action_model(p)->prior.count_prior);
+}
+
+/* action_scene SEEN A+B+... [H0,H1,...,H23] : a set seen SEEN times in
+ * training, and at which UTC hours. */
+static gboolean parse_action_scene(parser *p, gchar **args, guint nargs)
+{
+    iotfp_action_model *model = action_model(p);
+    if (nargs != 2 && nargs != 3)
+        return fail(p, "'action_scene' takes how often the set was seen, the set (a+b+...) and optionally its "
+                    "24 hourly counts (c0,c1,...,c23)");
+    if (model->prior.scenes->len >= IOTFP_SIGNATURE_MAX_SCENES)
+        return fail(p, "more than %u scenes", IOTFP_SIGNATURE_MAX_SCENES);
+    guint seen = 0;
+    if (!parse_uint(p, "times seen", args[0], G_MAXINT32, &seen))
+        return FALSE;
+    if (seen == 0)
+        return fail(p, "a scene seen 0 times");
+    guint n = model->actions->len;
+    guint8 *counts = g_new0(guint8, MAX(n, 1));
+    gchar **names = g_strsplit(args[1], "+", -1);
+    gboolean ok = TRUE;
+    guint total = 0;
+    for (gchar **name = names; ok && *name; name++) {
+        guint j = 0;
+        while (j < n && strcmp(g_array_index(model->actions, iotfp_action, j).name, *name) != 0)
+            j++;
+        if (j == n)
+            ok = fail(p, "scene action '%s' is not an 'action' given before it", *name);
+        else if (++total > IOTFP_DECOMPOSE_MAX_ACTIONS)
+            ok = fail(p, "a scene of more than %u actions", IOTFP_DECOMPOSE_MAX_ACTIONS);
+        else
+            counts[j]++;
+    }
+    g_strfreev(names);
+    guint hours[IOTFP_ACTION_HOURS] = { 0 };
+    if (ok && nargs == 3) {
+        gchar **values = g_strsplit(args[2], ",", -1);
+        guint n_values = g_strv_length(values), sum = 0;
+        if (n_values != IOTFP_ACTION_HOURS)
+            ok = fail(p, "scene hours: %u counts, not %u", n_values, IOTFP_ACTION_HOURS);
+        for (guint h = 0; ok && h < n_values; h++) {
+            ok = parse_uint(p, "hour count", values[h], seen, &hours[h]);
+            sum += ok ? hours[h] : 0;
+        }
+        if (ok && sum != seen)
+            ok = fail(p, "scene hours add up to %u, not to the %u times seen", sum, seen);
+        g_strfreev(values);
+    }
+    if (ok && find_scene_counts(&model->prior, n, counts))
+        ok = fail(p, "scene '%s' given twice", args[1]);
+    if (ok)
+        iotfp_action_prior_add_scene(&model->prior, n, counts, seen, nargs == 3 ? hours : NULL);
+    g_free(counts);
+    return ok;
 }
 
 static gboolean parse_action_padding(parser *p, gchar **args, guint nargs)
@@ -370,6 +489,12 @@ static gboolean parse_line(parser *p, gchar **words)
         return parse_action_padding(p, args, nargs);
     if (strcmp(key, "action_command") == 0)
         return parse_action_command(p, args, nargs);
+    if (strcmp(key, "action_residual") == 0)
+        return parse_action_residual(p, args, nargs);
+    if (strcmp(key, "action_counts") == 0)
+        return parse_action_counts(p, args, nargs);
+    if (strcmp(key, "action_scene") == 0)
+        return parse_action_scene(p, args, nargs);
     if (nargs != 1)
         return fail(p, "'%s' takes one value", key);
     if (strcmp(key, "model") == 0)
@@ -412,6 +537,19 @@ static gboolean check_complete(parser *p)
             return fail(p, "an action model with no 'action'");
         if (!p->action_padding || !p->action_base || !p->action_command)
             return fail(p, "an action model needs 'action_padding', 'action_base' and 'action_command'");
+        iotfp_action_model *model = signature->action_model;
+        if (model->prior.count_prior->len && model->prior.count_prior->len != model->decompose.max_actions + 1)
+            return fail(p, "'action_counts' gives %u probabilities, action_max %u needs %u",
+                        model->prior.count_prior->len, model->decompose.max_actions, model->decompose.max_actions + 1);
+        for (guint i = 0; i < model->prior.scenes->len; i++) {
+            const iotfp_action_scene *scene = &g_array_index(model->prior.scenes, iotfp_action_scene, i);
+            guint k = 0;
+            for (guint j = 0; j < model->actions->len; j++)
+                k += scene->counts[j];
+            if (k > model->decompose.max_actions)
+                return fail(p, "a scene of %u actions, beyond action_max %u", k, model->decompose.max_actions);
+        }
+        iotfp_action_model_prepare(model);
     }
     return TRUE;
 }
@@ -511,6 +649,33 @@ static void format_action_model(GString *out, const iotfp_action_model *model)
         char prior[G_ASCII_DTOSTR_BUF_SIZE];
         g_string_append_printf(out, "action %s %u %s\n", action->name, action->size,
                                g_ascii_dtostr(prior, sizeof prior, action->frequency));
+    }
+    const iotfp_action_prior *prior = &model->prior;
+    char number[G_ASCII_DTOSTR_BUF_SIZE];
+    if (prior->residual->len) {
+        g_string_append_printf(out, "action_residual %d", prior->residual_min);
+        for (guint i = 0; i < prior->residual->len; i++)
+            g_string_append_printf(out, " %s", g_ascii_dtostr(number, sizeof number,
+                                                              g_array_index(prior->residual, double, i)));
+        g_string_append_c(out, '\n');
+    }
+    if (prior->count_prior->len) {
+        g_string_append(out, "action_counts");
+        for (guint i = 0; i < prior->count_prior->len; i++)
+            g_string_append_printf(out, " %s", g_ascii_dtostr(number, sizeof number,
+                                                              g_array_index(prior->count_prior, double, i)));
+        g_string_append_c(out, '\n');
+    }
+    for (guint i = 0; i < prior->scenes->len; i++) {
+        const iotfp_action_scene *scene = &g_array_index(prior->scenes, iotfp_action_scene, i);
+        g_string_append_printf(out, "action_scene %u ", scene->seen);
+        gboolean first = TRUE;
+        for (guint j = 0; j < model->actions->len; j++)
+            for (guint c = 0; c < scene->counts[j]; c++, first = FALSE)
+                g_string_append_printf(out, "%s%s", first ? "" : "+", g_array_index(model->actions, iotfp_action, j).name);
+        for (guint h = 0; scene->has_hours && h < IOTFP_ACTION_HOURS; h++)
+            g_string_append_printf(out, "%c%u", h ? ',' : ' ', scene->hours[h]);
+        g_string_append_c(out, '\n');
     }
 }
 

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "action_prior.h"
 #include "decompose.h"
 
 #define IOTFP_SIGNATURE_VERSION 1
@@ -47,6 +48,8 @@ typedef enum {
 
 #define IOTFP_SIGNATURE_MAX_ACTION_KINDS 256
 #define IOTFP_SIGNATURE_DEFAULT_MAX_ACTIONS 10
+#define IOTFP_SIGNATURE_MAX_SCENES 20000
+#define IOTFP_SIGNATURE_MAX_RESIDUALS 4097
 
 /* The action-set model of a gateway (decompose.h): what one action adds to a
  * command's plaintext, how the cipher pads it, and where the command is. */
@@ -55,6 +58,7 @@ typedef struct {
     GArray *actions;                 /* iotfp_action; names owned */
     iotfp_command_direction command_direction;
     guint command_index;             /* 1: the first packet in that direction */
+    iotfp_action_prior prior;        /* posterior ranking; see action_prior.h */
 } iotfp_action_model;
 
 typedef struct {
@@ -90,6 +94,9 @@ iotfp_action_model *iotfp_signature_set_action_model(iotfp_signature *signature,
                                                      guint base_size, guint tolerance, guint max_actions,
                                                      iotfp_command_direction direction, guint command_index);
 void iotfp_action_model_add(iotfp_action_model *model, const char *name, guint size, double frequency);
+/* Derives the prior's tables (action_prior.h) once the model is complete:
+ * the parser does it; writers call it after changing a model. */
+void iotfp_action_model_prepare(iotfp_action_model *model);
 /* The command's wire size: the payload length of the message the model
  * names, in a burst shape (signed lengths, + from the device). FALSE when the
  * burst has no such message, or opens the other way (a command opens its

@@ -17,6 +17,8 @@
  * of the preference, and its bound. */
 #define IOTFP_ACTIONS_LISTED 16
 #define IOTFP_ACTIONS_LISTED_MAX 1000
+/* Percent below which the best set's probability raises iotfp.actions.uncertain. */
+#define IOTFP_ACTIONS_CONFIDENCE 50
 
 extern int hf_iotfp_actions;
 extern int hf_iotfp_actions_count;
@@ -25,8 +27,11 @@ extern int hf_iotfp_actions_ambiguous;
 extern int hf_iotfp_actions_size;
 extern int hf_iotfp_actions_model;
 extern int hf_iotfp_actions_candidate;
+extern int hf_iotfp_actions_probability;
+extern int hf_iotfp_actions_candidate_probability;
 extern gint ett_iotfp_actions;
 extern expert_field ei_iotfp_actions_none;
+extern expert_field ei_iotfp_actions_uncertain;
 
 /* Adds the actions_listed preference to the iotfp preferences. */
 void iotfp_action_fields_register_prefs(module_t *module);

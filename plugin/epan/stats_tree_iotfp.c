@@ -11,6 +11,8 @@
 #include <epan/packet.h>
 #include <epan/stats_tree.h>
 
+#include <math.h>
+
 #include "action_fields.h"
 #include "conv_features.h"
 #include "packet-iotfp.h"
@@ -192,13 +194,75 @@ static tap_packet_status events_packet(stats_tree *st, packet_info *pinfo, epan_
 
 #define COMMANDS_NODE "Commands by device"
 #define ACTIONS_NODE "Actions by device (in the best sets)"
+#define EXPECTED_NODE "Expected actions by device (candidates weighted by probability)"
 #define AMBIGUOUS_NODE "ambiguous"
 #define NO_DECOMPOSITION_NODE "no decomposition"
+
+/* Expected counts are fractions and the tree counts whole numbers: each
+ * node keeps its exact running sum here (keyed by tree, device and action)
+ * and grows by the whole units that sum has passed, so every total is the
+ * expected count rounded down. */
+static GHashTable *expected_sums;
 
 static void actions_init(stats_tree *st)
 {
     stats_tree_create_node(st, COMMANDS_NODE, 0, STAT_DT_INT, TRUE);
     stats_tree_create_node(st, ACTIONS_NODE, 0, STAT_DT_INT, TRUE);
+    stats_tree_create_node(st, EXPECTED_NODE, 0, STAT_DT_INT, TRUE);
+    if (!expected_sums)
+        expected_sums = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static gboolean of_tree(gpointer key, gpointer value _U_, gpointer prefix)
+{
+    return g_str_has_prefix(key, prefix);
+}
+
+static void actions_cleanup(stats_tree *st)
+{
+    char *prefix = g_strdup_printf("%p/", (void *)st);
+    if (expected_sums)
+        g_hash_table_foreach_remove(expected_sums, of_tree, prefix);
+    g_free(prefix);
+}
+
+/* Adds amount to the running sum of the node (device, name under parent)
+ * and increases the node by the whole units passed. */
+static int increase_expected(stats_tree *st, const char *device, const char *name, int parent, double amount)
+{
+    char *key = g_strdup_printf("%p/%s/%s", (void *)st, device, name);
+    double *sum = g_hash_table_lookup(expected_sums, key);
+    if (!sum) {
+        sum = g_new0(double, 1);
+        g_hash_table_insert(expected_sums, g_strdup(key), sum);
+    }
+    /* A hair over, so that probabilities summing to 1 in floating point count as 1. */
+    gint before = (gint)floor(*sum + 1e-9);
+    *sum += amount;
+    g_free(key);
+    return increase_stat_node(st, name, parent, TRUE, (gint)floor(*sum + 1e-9) - before);
+}
+
+static void add_expected(stats_tree *st, const char *device, const iotfp_action_model *model,
+                         const iotfp_decompose_result *result)
+{
+    const guint n = model->decompose.n_actions;
+    double *expected = g_new0(double, n);
+    double total = 0;
+    for (guint c = 0; c < result->candidates->len; c++) {
+        double probability = g_array_index(result->candidates, iotfp_decomposition, c).probability;
+        const guint8 *counts = iotfp_decompose_counts(result, c);
+        for (guint a = 0; a < n; a++) {
+            expected[a] += probability * counts[a];
+            total += probability * counts[a];
+        }
+    }
+    int root = increase_expected(st, "", EXPECTED_NODE, 0, total);
+    int device_node = increase_expected(st, device, device, root, total);
+    for (guint a = 0; a < n; a++)
+        if (expected[a] > 0)
+            increase_expected(st, device, model->decompose.actions[a].name, device_node, expected[a]);
+    g_free(expected);
 }
 
 static tap_packet_status actions_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
@@ -237,6 +301,7 @@ static tap_packet_status actions_packet(stats_tree *st, packet_info *pinfo, epan
     for (guint a = 0; a < model->decompose.n_actions; a++)
         if (counts[a])
             increase_stat_node(st, model->decompose.actions[a].name, device_actions_node, FALSE, counts[a]);
+    add_expected(st, device, model, result);
     return TAP_PACKET_REDRAW;
 }
 
@@ -253,7 +318,7 @@ static const iotfp_tree trees[] = {
     { "iotfp_platforms", "IoT Fingerprint/Platforms", platforms_init, platforms_packet, platforms_cleanup },
     { "iotfp_devices", "IoT Fingerprint/Devices", devices_init, devices_packet, NULL },
     { "iotfp_events", "IoT Fingerprint/Events", events_init, events_packet, NULL },
-    { "iotfp_actions", "IoT Fingerprint/Actions", actions_init, actions_packet, NULL },
+    { "iotfp_actions", "IoT Fingerprint/Actions", actions_init, actions_packet, actions_cleanup },
 };
 
 void register_stats_tree_iotfp(void)

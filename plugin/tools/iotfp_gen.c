@@ -27,6 +27,7 @@ typedef struct {
     char *mix_text;       /* gateways only */
     char *commands_text;  /* gateways only */
     char *gateway_file;   /* gateways only */
+    char *habits_text;    /* gateways only, mix favourites */
     char **extra_arguments;
 } Options;
 
@@ -42,6 +43,7 @@ options_clear(Options *options)
     g_free(options->mix_text);
     g_free(options->commands_text);
     g_free(options->gateway_file);
+    g_free(options->habits_text);
     g_strfreev(options->extra_arguments);
 }
 
@@ -72,8 +74,12 @@ build_option_context(Options *options)
         { "packets", 0, 0, G_OPTION_ARG_STRING, &options->packets_text,
           "Scenario " SCENARIO_BENCH_NAME " only: frames to write (default: 100000)", "N" },
         { "mix", 0, 0, G_OPTION_ARG_STRING, &options->mix_text,
-          "Gateways only: how commands draw actions: random (1-5), scenes (the named scenes), large (4-8) "
-          "(default: random)", "MIX" },
+          "Gateways only: how commands draw actions: random (1-5), scenes (the named scenes), large (4-8), "
+          "favourites (an owner's favourite scenes at habitual times, see --habits) (default: random)", "MIX" },
+        { "habits", 0, 0, G_OPTION_ARG_STRING, &options->habits_text,
+          "Mix favourites only: the owner's habits, KEY=VALUE,... of favourites=12 (scenes), share=0.85 (of the "
+          "commands), home=1 (seeds the scenes and their times), spread=45 (minutes), zipf=1 (popularity), "
+          "actions=2-5 (per scene), per-day=20", "HABITS" },
         { "commands", 0, 0, G_OPTION_ARG_STRING, &options->commands_text,
           "Gateways only: commands to send, one per 20 s (default: 200)", "N" },
         { "gateway-file", 0, 0, G_OPTION_ARG_FILENAME, &options->gateway_file,
@@ -146,16 +152,27 @@ validate_gateway_options(const Options *options, guint64 seed, GatewayRequest *r
 {
     gboolean gateway = scenario_gateway_is_gateway(options->scenario);
     if (!gateway) {
-        if (options->mix_text != NULL || options->commands_text != NULL || options->gateway_file != NULL)
-            return g_strdup("--mix, --commands and --gateway-file are for the gateway scenarios only");
+        if (options->mix_text != NULL || options->commands_text != NULL || options->gateway_file != NULL ||
+            options->habits_text != NULL)
+            return g_strdup("--mix, --commands, --gateway-file and --habits are for the gateway scenarios only");
         return NULL;
     }
     if (options->truth_path != NULL)
         return g_strdup("--truth is not available for the gateway scenarios: their labels are the truth");
     *request = (GatewayRequest){ options->scenario, seed, GATEWAY_MIX_RANDOM, SCENARIO_GATEWAY_DEFAULT_COMMANDS,
-                                 options->gateway_file };
+                                 options->gateway_file, GATEWAY_HABITS_DEFAULT };
     if (options->mix_text != NULL && !scenario_gateway_parse_mix(options->mix_text, &request->mix))
-        return g_strdup_printf("invalid --mix \"%s\" (random, scenes, large)", options->mix_text);
+        return g_strdup_printf("invalid --mix \"%s\" (random, scenes, large, favourites)", options->mix_text);
+    if (options->habits_text != NULL) {
+        if (request->mix != GATEWAY_MIX_FAVOURITES)
+            return g_strdup("--habits is for --mix favourites");
+        char *problem = scenario_gateway_parse_habits(options->habits_text, &request->habits);
+        if (problem) {
+            char *message = g_strdup_printf("invalid --habits: %s", problem);
+            g_free(problem);
+            return message;
+        }
+    }
     guint64 commands;
     if (options->commands_text != NULL) {
         if (!g_ascii_string_to_unsigned(options->commands_text, 10, 1, 100000, &commands, NULL))

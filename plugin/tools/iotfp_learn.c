@@ -19,6 +19,9 @@
 #include "burst.h"
 #include "labels.h"
 #include "learn.h"
+#include <glib/gstdio.h>
+
+#include "decrypted_labels.h"
 #include "learn_actions.h"
 #include "platform_rules.h"
 #include "signature.h"
@@ -38,6 +41,8 @@ typedef struct {
     char **privacy_texts;
     char **inputs;          /* CAPTURE LABELS.csv pairs */
     gboolean actions;       /* learn an action model, not events */
+    gboolean labels_from_decryption; /* --actions: labels from the decrypted miIO commands, no labels files */
+    char **miio_tokens;     /* DEVICE_ID:TOKEN for --labels-from-decryption */
     char *action_padding_text;
     char *action_command_text;
     gint action_overhead;
@@ -74,6 +79,7 @@ static void options_clear(learn_options *options)
     g_strfreev(options->inputs);
     g_free(options->action_padding_text);
     g_free(options->action_command_text);
+    g_strfreev(options->miio_tokens);
     pairing_cli_clear(&options->pairing);
     if (options->matches)
         g_array_free(options->matches, TRUE);
@@ -132,6 +138,18 @@ static GOptionContext *build_option_context(learn_options *options)
           "BYTES" },
         { "action-max", 0, 0, G_OPTION_ARG_INT, &options->action_max,
           "Most actions in one command (default: the most a training command carried)", "N" },
+        { "labels-from-decryption", 0, 0, G_OPTION_ARG_NONE, &options->labels_from_decryption,
+          "Take each command's action set from its decrypted miIO JSON (needs --miio-token): give captures "
+          "only, no labels files", NULL },
+        { "miio-token", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->miio_tokens,
+          "A miIO device id and its 32-hex-digit token, DEVICE_ID:TOKEN, for --labels-from-decryption "
+          "(repeatable)", "ID:TOKEN" },
+        { "no-action-scenes", 0, 0, G_OPTION_ARG_NONE, &options->action_learning.no_scenes,
+          "Rank without the prior over whole sets seen in training (the independent-action model alone)", NULL },
+        { "no-action-time", 0, 0, G_OPTION_ARG_NONE, &options->action_learning.no_time,
+          "Rank without the time-of-day term", NULL },
+        { "no-action-residuals", 0, 0, G_OPTION_ARG_NONE, &options->action_learning.no_residuals,
+          "Rank without the residual distribution (every size within tolerance alike)", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     GOptionContext *context = g_option_context_new("CAPTURE LABELS.csv [CAPTURE LABELS.csv ...]");
@@ -201,7 +219,8 @@ static char *validate_action_options(learn_options *options)
     iotfp_action_learn_options *learning = &options->action_learning;
     if (!options->actions) {
         if (options->action_padding_text || options->action_command_text || options->action_overhead ||
-            options->action_tolerance >= 0 || options->action_max)
+            options->action_tolerance >= 0 || options->action_max || learning->no_scenes || learning->no_time ||
+            learning->no_residuals)
             return g_strdup("the --action-* options need --actions");
         return NULL;
     }
@@ -255,7 +274,23 @@ static char *validate_options(learn_options *options)
     if (!options->out_path)
         return g_strdup("--out is required");
     guint n_inputs = options->inputs ? g_strv_length(options->inputs) : 0;
-    if (n_inputs == 0 || n_inputs % 2 != 0)
+    if (options->labels_from_decryption || options->miio_tokens) {
+        if (!options->actions || !options->labels_from_decryption || !options->miio_tokens)
+            return g_strdup("--labels-from-decryption and --miio-token go together, with --actions");
+        for (char **token = options->miio_tokens; *token; token++) {
+            const char *colon = strchr(*token, ':');
+            char *id = colon ? g_strndup(*token, (gsize)(colon - *token)) : NULL;
+            gboolean ok = id && strlen(colon + 1) == 32 &&
+                          g_ascii_string_to_unsigned(id, 10, 0, G_MAXUINT32, NULL, NULL);
+            g_free(id);
+            for (const char *c = colon ? colon + 1 : ""; ok && *c; c++)
+                ok = g_ascii_isxdigit(*c);
+            if (!ok)
+                return g_strdup_printf("--miio-token '%s' is not DEVICE_ID:TOKEN (a number, 32 hex digits)", *token);
+        }
+        if (n_inputs == 0)
+            return g_strdup("give the captures to learn from");
+    } else if (n_inputs == 0 || n_inputs % 2 != 0)
         return g_strdup_printf("give captures and labels files in pairs: CAPTURE LABELS.csv ... (got %u argument%s)",
                                n_inputs, n_inputs == 1 ? "" : "s");
     if ((problem = parse_share_option("--train-share", options->train_share_text, 1.0, &options->train_share)))
@@ -588,7 +623,7 @@ static GArray *training_commands(GPtrArray *sources)
                 continue;
             iotfp_labelled_command command = {
                 pair->label->event, (const gint32 *)(gpointer)pair->burst->shape->data, pair->burst->shape->len,
-                g_strdup_printf("%s:%u", source->labels->path, pair->label->line),
+                g_strdup_printf("%s:%u", source->labels->path, pair->label->line), (gint64)(pair->burst->start * 1e9),
             };
             g_array_append_val(commands, command);
         }
@@ -645,14 +680,36 @@ static gboolean learn(const learn_options *options, GError **error)
 {
     GPtrArray *sources = g_ptr_array_new_with_free_func(source_free);
     gboolean ok = TRUE;
-    for (guint i = 0; ok && options->inputs[i]; i += 2) {
-        learn_source *source = load_source(options, options->inputs[i], options->inputs[i + 1], error);
+    char *decrypted = options->labels_from_decryption ? g_dir_make_tmp("iotfp-learn-XXXXXX", error) : NULL;
+    ok = !options->labels_from_decryption || decrypted;
+    GPtrArray *written = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; ok && options->inputs[i]; i += decrypted ? 1 : 2) {
+        const char *labels_path = decrypted ? NULL : options->inputs[i + 1];
+        if (decrypted) {
+            char *path = g_strdup_printf("%s/%u.labels.csv", decrypted, i);
+            g_ptr_array_add(written, path);
+            gint found = iotfp_decrypted_labels_write(options->inputs[i], options->pairing.tshark,
+                                                      options->pairing.burst_gap_ms,
+                                                      (const char *const *)options->miio_tokens, path, error);
+            ok = found >= 0;
+            if (ok)
+                printf("%s: %d commands decrypted, their action sets taken from the JSON\n", options->inputs[i],
+                       found);
+            labels_path = path;
+        }
+        learn_source *source = ok ? load_source(options, options->inputs[i], labels_path, error) : NULL;
         ok = source != NULL;
         if (ok) {
             g_ptr_array_add(sources, source);
             print_pairs(source, options->pairing.pairing.window);
         }
     }
+    for (guint i = 0; i < written->len; i++)
+        g_remove(g_ptr_array_index(written, i));
+    if (decrypted)
+        g_rmdir(decrypted);
+    g_free(decrypted);
+    g_ptr_array_free(written, TRUE);
     if (ok && options->actions) {
         ok = learn_actions(options, sources, error);
         g_ptr_array_free(sources, TRUE);

@@ -17,6 +17,7 @@ typedef struct {
     const gint32 *shape;  /* the paired burst's signed payload lengths */
     guint n;
     const char *where;    /* "labels.csv:12", for messages */
+    gint64 start_ns;      /* the burst's start: its UTC hour is the time-of-day context */
 } iotfp_labelled_command;
 
 typedef struct {
@@ -25,6 +26,10 @@ typedef struct {
     guint command_index;
     gint tolerance;    /* < 0: the smallest that explains every training command */
     guint max_actions; /* 0: the most actions a training command carried */
+    /* Terms of the posterior ranking (action_prior.h), each on unless turned off. */
+    gboolean no_scenes;    /* no set-level prior: the independent-action model alone */
+    gboolean no_time;      /* no time-of-day term */
+    gboolean no_residuals; /* no residual distribution: every size within tolerance alike */
 } iotfp_action_learn_options;
 
 /* Learns the model into signature->action_model and prints the report

@@ -1,5 +1,6 @@
 #include "scenario_gateway.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <gcrypt.h>
@@ -221,13 +222,77 @@ gboolean scenario_gateway_is_gateway(const char *scenario)
 
 gboolean scenario_gateway_parse_mix(const char *text, GatewayMix *mix)
 {
-    static const char *const names[] = { "random", "scenes", "large" };
+    static const char *const names[] = { "random", "scenes", "large", "favourites" };
     for (guint i = 0; i < G_N_ELEMENTS(names); i++)
         if (g_strcmp0(text, names[i]) == 0) {
             *mix = (GatewayMix)i;
             return TRUE;
         }
     return FALSE;
+}
+
+static gboolean parse_habit_number(const char *value, double low, double high, double *out)
+{
+    char *end;
+    double number = g_ascii_strtod(value, &end);
+    if (end == value || *end || !(number >= low && number <= high))
+        return FALSE;
+    *out = number;
+    return TRUE;
+}
+
+/* One KEY=VALUE of --habits into habits; FALSE when the value is bad. */
+static gboolean parse_habit(const char *key, const char *value, GatewayHabits *habits, gboolean *known)
+{
+    double number = 0, high = 0;
+    *known = TRUE;
+    if (strcmp(key, "actions") == 0) {
+        char **bounds = g_strsplit(value, "-", 2);
+        gboolean ok = bounds[0] && bounds[1] && parse_habit_number(bounds[0], 1, MAX_ACTIONS_PER_COMMAND, &number) &&
+                      parse_habit_number(bounds[1], number, MAX_ACTIONS_PER_COMMAND, &high);
+        g_strfreev(bounds);
+        habits->min_actions = ok ? (guint)number : habits->min_actions;
+        habits->max_actions = ok ? (guint)high : habits->max_actions;
+        return ok;
+    }
+    if (strcmp(key, "favourites") == 0 && parse_habit_number(value, 1, 1000, &number))
+        habits->favourites = (guint)number;
+    else if (strcmp(key, "share") == 0 && parse_habit_number(value, 0, 1, &number))
+        habits->share = number;
+    else if (strcmp(key, "home") == 0 && parse_habit_number(value, 0, 1e15, &number))
+        habits->home = (guint64)number;
+    else if (strcmp(key, "spread") == 0 && parse_habit_number(value, 0, 720, &number))
+        habits->spread_min = (guint)number;
+    else if (strcmp(key, "zipf") == 0 && parse_habit_number(value, 0, 10, &number))
+        habits->zipf = number;
+    else if (strcmp(key, "per-day") == 0 && parse_habit_number(value, 1, 1000, &number))
+        habits->per_day = (guint)number;
+    else {
+        static const char *const keys[] = { "favourites", "share", "home", "spread", "zipf", "per-day" };
+        *known = FALSE;
+        for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+            *known |= strcmp(key, keys[i]) == 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+char *scenario_gateway_parse_habits(const char *text, GatewayHabits *habits)
+{
+    char **items = g_strsplit(text, ",", -1);
+    char *problem = NULL;
+    for (char **item = items; !problem && *item; item++) {
+        char **pair = g_strsplit(*item, "=", 2);
+        gboolean known;
+        if (!parse_habit(pair[0], pair[1] ? pair[1] : "", habits, &known))
+            problem = known ? g_strdup_printf("habit '%s': '%s' is out of range or not a number", pair[0],
+                                              pair[1] ? pair[1] : "")
+                            : g_strdup_printf("unknown habit '%s' (favourites, share, home, spread, zipf, "
+                                              "actions, per-day)", pair[0]);
+        g_strfreev(pair);
+    }
+    g_strfreev(items);
+    return problem;
 }
 
 /* The writer's state: one gateway and its cloud, frames written in time order. */
@@ -397,12 +462,11 @@ static void command(Writer *w, const GArray *actions)
     g_string_free(json, TRUE);
 }
 
-static void draw_actions(Writer *w, GArray *actions)
+static void draw_actions(Writer *w, GatewayMix mix, GArray *actions)
 {
     const Vocabulary *vocabulary = w->vocabulary;
     guint n_vocabulary = vocabulary->actions->len;
     g_array_set_size(actions, 0);
-    GatewayMix mix = w->request->mix;
     if (mix == GATEWAY_MIX_SCENES && vocabulary->scenes->len > 0) {
         const GatewayScene *scene =
             g_ptr_array_index(vocabulary->scenes, prng_below(&w->prng, vocabulary->scenes->len));
@@ -421,6 +485,137 @@ static void draw_actions(Writer *w, GArray *actions)
             index = MIN(index, (guint)prng_below(&w->prng, n_vocabulary));
         g_array_append_val(actions, index);
     }
+}
+
+/* Uniform in [0, 1). */
+static double prng_unit(Prng *prng)
+{
+    return (double)(prng_next(prng) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Standard normal, by Box-Muller. */
+static double prng_normal(Prng *prng)
+{
+    double u = 1.0 - prng_unit(prng), v = prng_unit(prng);
+    return sqrt(-2.0 * log(u)) * cos(2 * G_PI * v);
+}
+
+/* One favourite scene of the owner (mix "favourites"). */
+typedef struct {
+    GArray *actions;  /* guint indexes into the vocabulary, sorted */
+    double weight;    /* popularity, 1/rank^zipf */
+    gint64 habit_s;   /* its time, in seconds after midnight */
+} Favourite;
+
+static void favourite_free(gpointer data)
+{
+    g_array_free(((Favourite *)data)->actions, TRUE);
+    g_free(data);
+}
+
+static gint compare_guint(gconstpointer a, gconstpointer b)
+{
+    return *(const guint *)a < *(const guint *)b ? -1 : *(const guint *)a > *(const guint *)b;
+}
+
+static gboolean same_scene(const GArray *a, const GArray *b)
+{
+    return a->len == b->len && memcmp(a->data, b->data, a->len * sizeof(guint)) == 0;
+}
+
+/* Distinct scenes of min..max actions, each action at most once when the
+ * vocabulary allows, at habitual times from 07:00 to 23:00. */
+#define FAVOURITE_DRAWS 100
+static GPtrArray *owner_favourites(const Vocabulary *vocabulary, const GatewayHabits *habits)
+{
+    Prng prng = prng_derive(habits->home, "favourite scenes");
+    guint n_vocabulary = vocabulary->actions->len;
+    GPtrArray *favourites = g_ptr_array_new_with_free_func(favourite_free);
+    for (guint draw = 0; favourites->len < habits->favourites && draw < FAVOURITE_DRAWS * habits->favourites; draw++) {
+        guint size = (guint)prng_range(&prng, habits->min_actions, habits->max_actions);
+        gboolean distinct = size <= n_vocabulary;
+        GArray *actions = g_array_new(FALSE, FALSE, sizeof(guint));
+        while (actions->len < size) {
+            guint index = (guint)prng_below(&prng, n_vocabulary);
+            gboolean seen = FALSE;
+            for (guint i = 0; distinct && i < actions->len; i++)
+                seen |= g_array_index(actions, guint, i) == index;
+            if (!seen)
+                g_array_append_val(actions, index);
+        }
+        g_array_sort(actions, compare_guint);
+        gboolean repeated = FALSE;
+        for (guint f = 0; f < favourites->len; f++)
+            repeated |= same_scene(((Favourite *)g_ptr_array_index(favourites, f))->actions, actions);
+        if (repeated) {
+            g_array_free(actions, TRUE);
+            continue;
+        }
+        Favourite *favourite = g_new0(Favourite, 1);
+        favourite->actions = actions;
+        favourite->weight = pow(favourites->len + 1, -habits->zipf);
+        favourite->habit_s = prng_range(&prng, 7 * 3600, 23 * 3600);
+        g_ptr_array_add(favourites, favourite);
+    }
+    return favourites;
+}
+
+typedef struct {
+    gint64 at_s;     /* seconds after the first midnight */
+    GArray *actions; /* guint */
+} PlannedCommand;
+
+static gint compare_planned(gconstpointer a, gconstpointer b)
+{
+    const PlannedCommand *x = a, *y = b;
+    return x->at_s < y->at_s ? -1 : x->at_s > y->at_s;
+}
+
+static void planned_clear(gpointer data)
+{
+    g_array_free(((PlannedCommand *)data)->actions, TRUE);
+}
+
+#define DAY_S 86400
+#define RANDOM_EARLIEST_S (6 * 3600)
+/* Commands this close would share a heartbeat period: later ones move. */
+#define MIN_COMMAND_SPACING_S (HEARTBEAT_PERIOD_MS / 1000)
+
+/* The owner's days: per_day commands a day, in time order. */
+static GArray *plan_favourites(Writer *w)
+{
+    const GatewayHabits *habits = &w->request->habits;
+    GPtrArray *favourites = owner_favourites(w->vocabulary, habits);
+    double total_weight = 0;
+    for (guint f = 0; f < favourites->len; f++)
+        total_weight += ((Favourite *)g_ptr_array_index(favourites, f))->weight;
+    GArray *plan = g_array_new(FALSE, FALSE, sizeof(PlannedCommand));
+    g_array_set_clear_func(plan, planned_clear);
+    for (guint i = 0; i < w->request->commands; i++) {
+        PlannedCommand command = { (gint64)(i / habits->per_day) * DAY_S, g_array_new(FALSE, FALSE, sizeof(guint)) };
+        if (prng_unit(&w->prng) < habits->share) {
+            double pick = prng_unit(&w->prng) * total_weight;
+            guint f = 0;
+            while (f + 1 < favourites->len && (pick -= ((Favourite *)g_ptr_array_index(favourites, f))->weight) >= 0)
+                f++;
+            const Favourite *favourite = g_ptr_array_index(favourites, f);
+            g_array_append_vals(command.actions, favourite->actions->data, favourite->actions->len);
+            gint64 offset = favourite->habit_s + (gint64)(prng_normal(&w->prng) * habits->spread_min * 60);
+            command.at_s += CLAMP(offset, 0, DAY_S - 60);
+        } else {
+            draw_actions(w, GATEWAY_MIX_RANDOM, command.actions);
+            command.at_s += prng_range(&w->prng, RANDOM_EARLIEST_S, DAY_S - 60);
+        }
+        g_array_append_val(plan, command);
+    }
+    g_array_sort(plan, compare_planned);
+    for (guint i = 1; i < plan->len; i++) {
+        gint64 earliest = g_array_index(plan, PlannedCommand, i - 1).at_s + MIN_COMMAND_SPACING_S;
+        PlannedCommand *command = &g_array_index(plan, PlannedCommand, i);
+        command->at_s = MAX(command->at_s, earliest);
+    }
+    g_ptr_array_free(favourites, TRUE);
+    return plan;
 }
 
 static void tls_send_handshake(Writer *w, TcpDirection from, gint64 low_ns, gint64 high_ns)
@@ -498,11 +693,24 @@ gboolean scenario_gateway_write(const GatewayRequest *request, const char *pcap_
 
     GString *labels = g_string_new("time,device_ip,event\n");
     GArray *actions = g_array_new(FALSE, FALSE, sizeof(guint));
-    for (guint i = 0; w.ok && i < request->commands; i++) {
+    /* The owner's commands: each after a heartbeat of its own, as in the
+     * other mixes, from the first midnight after the start on. */
+    GArray *plan = request->mix == GATEWAY_MIX_FAVOURITES ? plan_favourites(&w) : NULL;
+    const gint64 first_midnight_ns = (START_S / DAY_S + 1) * DAY_S * G_GINT64_CONSTANT(1000000000);
+    for (guint i = 0; w.ok && plan && i < plan->len; i++) {
+        const PlannedCommand *planned = &g_array_index(plan, PlannedCommand, i);
+        gint64 command_ns = first_midnight_ns + planned->at_s * 1000000000;
+        w.now_ns = command_ns - prng_range(&w.prng, MS(COMMAND_EARLIEST_MS), MS(COMMAND_LATEST_MS));
+        heartbeat(&w);
+        w.now_ns = command_ns;
+        append_label(labels, &w, w.now_ns, planned->actions);
+        command(&w, planned->actions);
+    }
+    for (guint i = 0; w.ok && !plan && i < request->commands; i++) {
         gint64 period_start = w.now_ns = (START_S + 5) * 1000000000 + (gint64)i * MS(HEARTBEAT_PERIOD_MS);
         heartbeat(&w);
         w.now_ns = period_start + prng_range(&w.prng, MS(COMMAND_EARLIEST_MS), MS(COMMAND_LATEST_MS));
-        draw_actions(&w, actions);
+        draw_actions(&w, request->mix, actions);
         append_label(labels, &w, w.now_ns, actions);
         command(&w, actions);
     }
@@ -516,6 +724,8 @@ gboolean scenario_gateway_write(const GatewayRequest *request, const char *pcap_
     *frames = w.frames;
     g_string_free(labels, TRUE);
     g_array_free(actions, TRUE);
+    if (plan)
+        g_array_free(plan, TRUE);
     g_byte_array_free(w.payload, TRUE);
     vocabulary_free(vocabulary);
     return ok;

@@ -34,7 +34,27 @@ typedef enum {
     GATEWAY_MIX_RANDOM, /* 1 to 5 actions drawn uniformly, repeats allowed */
     GATEWAY_MIX_SCENES, /* the named scenes, sometimes with one extra action */
     GATEWAY_MIX_LARGE,  /* 4 to 8 actions, favouring the first actions of the vocabulary */
+    GATEWAY_MIX_FAVOURITES, /* an owner's habits (GatewayHabits): favourite scenes at habitual times */
 } GatewayMix;
+
+/* The owner of mix "favourites": most commands are a few favourite scenes,
+ * each at its habitual time of day, the rest random sets of 1 to 5 actions
+ * at any time from 06:00 to 24:00 (UTC). The scenes, their popularity and
+ * their times come from `home`, not from the capture's seed, so two captures
+ * of one home (two seeds) share them, as two weeks of one household do.
+ * Text form for --habits: "favourites=12,share=0.85,home=1,spread=45,zipf=1,
+ * actions=2-5,per-day=20", any subset, in any order. */
+typedef struct {
+    guint favourites;     /* scenes the owner repeats */
+    double share;         /* of the commands, from the favourites */
+    guint64 home;         /* draws the scenes, their popularity and times */
+    guint spread_min;     /* minutes a scene's time varies around its habit (standard deviation) */
+    double zipf;          /* the r-th favourite is chosen in proportion to 1/r^zipf */
+    guint min_actions, max_actions; /* in one favourite scene */
+    guint per_day;        /* commands a day */
+} GatewayHabits;
+
+#define GATEWAY_HABITS_DEFAULT { 12, 0.85, 1, 45, 1.0, 2, 5, 20 }
 
 typedef struct {
     const char *gateway;      /* SCENARIO_GATEWAY_MIIO or SCENARIO_GATEWAY_TLS */
@@ -42,11 +62,15 @@ typedef struct {
     GatewayMix mix;
     guint commands;
     const char *vocabulary_path; /* NULL: the built-in vocabulary */
+    GatewayHabits habits;        /* mix "favourites" */
 } GatewayRequest;
 
 gboolean scenario_gateway_is_gateway(const char *scenario);
-/* "random", "scenes", "large"; FALSE for anything else. */
+/* "random", "scenes", "large", "favourites"; FALSE for anything else. */
 gboolean scenario_gateway_parse_mix(const char *text, GatewayMix *mix);
+/* Overrides habits with the KEY=VALUE,... of text; the message of what is
+ * wrong (to free), or NULL. */
+char *scenario_gateway_parse_habits(const char *text, GatewayHabits *habits);
 
 /* Writes the capture and, when labels_path is not NULL, its labels
  * (time,device_ip,event with the action names joined by '+'). frames and

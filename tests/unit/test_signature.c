@@ -269,12 +269,92 @@ static void test_action_model_malformed(void)
     BAD(HEAD "action_max 0\n", "action_max must be at least 1");
     BAD(HEAD "action_max 32\n", "action_max '32'");
     BAD(HEAD "action_colour red\n", "unknown keyword 'action_colour'");
+    /* The posterior's prior (action_prior.h). */
+    BAD(GW "action_residual -1 0.5 0.6\n", "bad.sig:8: action_residual: the probabilities add up to 1.1, not 1");
+    BAD(GW "action_residual x 1\n", "'action_residual' takes the smallest residual");
+    BAD(GW "action_residual 0 1\naction_residual 0 1\n", "'action_residual' given twice");
+    BAD(GW "action_residual 0 -1 2\n", "'-1' is not a probability");
+    BAD(GW "action_max 2\naction_counts 0.5 0.5\n", "'action_counts' gives 2 probabilities, action_max 2 needs 3");
+    BAD(GW "action_scene 3 a+b\n", "scene action 'b' is not an 'action' given before it");
+    BAD(GW "action_scene 0 a\n", "a scene seen 0 times");
+    BAD(GW "action_scene 2 a\naction_scene 1 a\n", "scene 'a' given twice");
+    BAD(GW "action_scene 2 a 1,1\n", "scene hours: 2 counts, not 24");
+    BAD(GW "action_scene 2 a 1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n", "scene hours add up to 1");
+    BAD(GW "action_scene 2 a\naction b 3 1\n", "'action' after an 'action_scene'");
+    BAD(GW "action_max 1\naction_scene 1 a+a\n", "a scene of 2 actions, beyond action_max 1");
 
     GString *many = g_string_new(GW);
     for (int i = 0; i < IOTFP_SIGNATURE_MAX_ACTION_KINDS; i++)
         g_string_append_printf(many, "action a%d 1 1\n", i);
     expect_error(many->str, many->len, "more than 256 actions");
     g_string_free(many, TRUE);
+}
+
+static const char gateway_with_prior[] =
+    "iotfp-signature 1\n"
+    "model gw\n"
+    "burst_gap_ms 1500\n"
+    "action_padding none\n"
+    "action_base 10\n"
+    "action_command to-device 1\n"
+    "action_tolerance 1\n"
+    "action_max 3\n"
+    "action a 5 0.5\n"
+    "action b 10 0.5\n"
+    "action_residual -1 0.25 0.5 0.25\n"
+    "action_counts 0.1 0.3 0.3 0.3\n"
+    "action_scene 9 a+a 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,9,0,0,0,0\n"
+    "action_scene 1 b 0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0\n";
+
+/* Round trip of the prior lines, and what the posterior makes of them:
+ * size 20 is a+a (a scene seen 9 times) or b (seen once); the scene wins,
+ * most of all at its own hour, and the probabilities of all candidates add
+ * up to at most 1. At noon, b's only hour, b wins. */
+static void test_action_prior(void)
+{
+    GError *error = NULL;
+    iotfp_signature *sig = parse(gateway_with_prior, &error);
+    g_assert_no_error(error);
+    char *text = iotfp_signature_format(sig);
+    iotfp_signature *again = parse(text, &error);
+    g_assert_no_error(error);
+    char *text_again = iotfp_signature_format(again);
+    g_assert_cmpstr(text, ==, text_again);
+    g_assert_nonnull(strstr(text, "action_scene 9 a+a 0,0,"));
+    g_assert_nonnull(strstr(text, "action_residual -1 0.25 0.5 0.25\n"));
+    const iotfp_action_model *model = again->action_model;
+    g_assert_cmpuint(model->prior.scenes->len, ==, 2);
+    double at_habit = 0, elsewhere = 0;
+    for (gint hour = 0; hour < IOTFP_ACTION_HOURS; hour += 19) {
+        iotfp_decompose_result *result = iotfp_decompose(&model->decompose, 20);
+        iotfp_action_rank(&model->decompose, &model->prior, result, hour);
+        g_assert_cmpuint(result->candidates->len, >=, 2);
+        char *best = iotfp_decompose_format(&model->decompose, result, 0);
+        g_assert_cmpstr(best, ==, "2*a");
+        g_free(best);
+        double sum = 0;
+        for (guint c = 0; c < result->candidates->len; c++) {
+            double p = g_array_index(result->candidates, iotfp_decomposition, c).probability;
+            g_assert_cmpfloat(p, >=, 0);
+            if (c > 0)
+                g_assert_cmpfloat(p, <=, g_array_index(result->candidates, iotfp_decomposition, c - 1).probability);
+            sum += p;
+        }
+        g_assert_cmpfloat(sum, <=, 1 + 1e-9);
+        *(hour == 19 ? &at_habit : &elsewhere) = iotfp_decompose_best(result)->probability;
+        iotfp_decompose_result_free(result);
+    }
+    g_assert_cmpfloat(at_habit, >, elsewhere);
+    iotfp_decompose_result *noon = iotfp_decompose(&model->decompose, 20);
+    iotfp_action_rank(&model->decompose, &model->prior, noon, 12);
+    char *best = iotfp_decompose_format(&model->decompose, noon, 0);
+    g_assert_cmpstr(best, ==, "b");
+    g_free(best);
+    iotfp_decompose_result_free(noon);
+    g_free(text);
+    g_free(text_again);
+    iotfp_signature_free(sig);
+    iotfp_signature_free(again);
 }
 
 static void test_load_missing_file(void)
@@ -320,5 +400,6 @@ int main(int argc, char **argv)
     g_test_add_func("/signature/missing-file", test_load_missing_file);
     g_test_add_func("/signature/action-model", test_action_model);
     g_test_add_func("/signature/action-model-malformed", test_action_model_malformed);
+    g_test_add_func("/signature/action-prior", test_action_prior);
     return g_test_run();
 }
