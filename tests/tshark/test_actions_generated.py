@@ -85,7 +85,7 @@ FAVOURITE_CASES = [
 FAVOURITES_MIN_EXACT = 0.80
 # Issue #17 asks 95%; the random sets among the favourites (15-20% of the
 # commands) share their sizes with dozens of sets of the same prior, so the
-# top three hold only some of them: 90% is what holds (docs/ACTIONS.md).
+# top three hold only some of them: 90% is what holds (docs/EVALUATION.md).
 FAVOURITES_MIN_TOP3 = 0.90
 CALIBRATION_POINTS = 5
 RELIABILITY_BINS = [0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0001]
