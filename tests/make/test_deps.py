@@ -4,6 +4,7 @@ sudo, and it names what it installs. The user case runs as nobody when the
 test runs as root (CI), else as the user running it."""
 import os
 import pwd
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,10 @@ def run_deps(folder, as_nobody):
         nobody = pwd.getpwnam("nobody")
         prefix = ["setpriv", "--reuid=nobody", "--regid=%d" % nobody.pw_gid, "--clear-groups"]
     env = {"PATH": folder + ":/usr/bin:/bin", "STANDIN_LOG": log, "HOME": folder}
-    result = subprocess.run(prefix + ["make", "--no-print-directory", "-C", SOURCE, "deps",
+    # A copy of the Makefile, which is all that deps reads: the clone may sit
+    # where nobody cannot enter (a CI machine's /root).
+    shutil.copy(os.path.join(SOURCE, "Makefile"), os.path.join(folder, "Makefile"))
+    result = subprocess.run(prefix + ["make", "--no-print-directory", "-C", folder, "deps",
                                       "DEB_PACKAGES=" + PACKAGES],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     with open(log) as f:
