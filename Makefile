@@ -189,10 +189,14 @@ fuzz:
 
 # Event signatures of the seven IoTEvent devices (../shared/data/iotevent),
 # learned from the earliest 60% of each event class so that the rest stays
-# held out: tests/tshark/test_iotevent_events.py scores the latest 40% with
+# held out: tests/tshark/test_heldout_events.py scores the latest 40% with
 # iotfp-eval --test-share 0.4. tshark runs the freshly built plugin as the
 # tests run it (iotfp_tshark.py with-wrapper); nothing is installed. Privacy
 # kinds: switching reveals power use, adjusting a lamp reveals presence.
+# A model applies only to conversations identified as its platform, on its
+# cloud port: a port alone is no evidence of a device (any MQTT device uses
+# 8883). IoTEvent's records carry no platform evidence for the TLS devices,
+# so tests that run these signatures on them pin each device to its model.
 IOTEVENT_DIR    ?= ../shared/data/iotevent
 SIGNATURE_SHARE ?= 0.6
 LEARN_SIGNATURE  = IOTFP_PLUGIN=$(BUILD)/plugin/epan/iotfp.so python3 tests/tshark/iotfp_tshark.py with-wrapper -- \
@@ -203,23 +207,23 @@ PRIVACY_ON_OFF  := --privacy power_on=power --privacy power_off=power
 .PHONY: signatures
 signatures: build
 	@test -d $(IOTEVENT_DIR) || { echo "make signatures: $(IOTEVENT_DIR) not found (the shared data folder sits beside the repository)"; exit 1; }
-	$(LEARN_SIGNATURE) --model huawei-lamp --platform huawei-iot --match port:443 --privacy power_on/off=power \
+	$(LEARN_SIGNATURE) --model huawei-lamp --platform huawei-iot --match platform:huawei-iot --match port:443 --privacy power_on/off=power \
 	    --privacy timer_on=power --privacy timer_off=power --privacy ds=power --privacy moshi=presence \
 	    --privacy tjld=presence --privacy tjsw=presence --privacy gnhx=presence --privacy zrhx=presence \
 	    --out signatures/huawei-lamp.sig $(call IOTEVENT_INPUT,huawei-lamp)
-	$(LEARN_SIGNATURE) --model jd-gateway --platform joylink --match port:2002 --privacy power_on/off=power \
+	$(LEARN_SIGNATURE) --model jd-gateway --platform joylink --match platform:joylink --match port:2002 --privacy power_on/off=power \
 	    --privacy ds_on/off=power --privacy aqmode_on=presence \
 	    --out signatures/jd-gateway.sig $(call IOTEVENT_INPUT,jd-gateway)
-	$(LEARN_SIGNATURE) --model jd-plug --platform joylink --match port:2002 $(PRIVACY_ON_OFF) \
+	$(LEARN_SIGNATURE) --model jd-plug --platform joylink --match platform:joylink --match port:2002 $(PRIVACY_ON_OFF) \
 	    --out signatures/jd-plug.sig $(call IOTEVENT_INPUT,jd-plug)
-	$(LEARN_SIGNATURE) --model smartthings-plug --platform smartthings --match port:443 $(PRIVACY_ON_OFF) \
+	$(LEARN_SIGNATURE) --model smartthings-plug --platform smartthings --match platform:smartthings --match port:443 $(PRIVACY_ON_OFF) \
 	    --out signatures/smartthings-plug.sig $(call IOTEVENT_INPUT,smartthings-plug)
-	$(LEARN_SIGNATURE) --model smartthings-sensor --platform smartthings --match port:443 \
+	$(LEARN_SIGNATURE) --model smartthings-sensor --platform smartthings --match platform:smartthings --match port:443 \
 	    --privacy move=movement --privacy nomove=movement --privacy water=water --privacy nowater=water \
 	    --out signatures/smartthings-sensor.sig $(call IOTEVENT_INPUT,smartthings-sensor)
-	$(LEARN_SIGNATURE) --model tplink-plug --platform tplink --match port:443 $(PRIVACY_ON_OFF) \
+	$(LEARN_SIGNATURE) --model tplink-plug --platform tplink --match platform:tplink --match port:443 $(PRIVACY_ON_OFF) \
 	    --out signatures/tplink-plug.sig $(call IOTEVENT_INPUT,tplink-plug)
-	$(LEARN_SIGNATURE) --model tuya-plug --platform tuya --match port:8883 --privacy power_on/off=power \
+	$(LEARN_SIGNATURE) --model tuya-plug --platform tuya --match platform:tuya --match port:8883 --privacy power_on/off=power \
 	    --privacy timer_on=power --privacy ds_on/off=power \
 	    --out signatures/tuya-plug.sig $(call IOTEVENT_INPUT,tuya-plug)
 

@@ -6,6 +6,7 @@
 iotfp-signature 1
 model huawei-lamp
 platform huawei-iot
+match platform huawei-iot
 match port 443
 burst_gap_ms 1500
 k 1

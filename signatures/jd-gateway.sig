@@ -6,6 +6,7 @@
 iotfp-signature 1
 model jd-gateway
 platform joylink
+match platform joylink
 match port 2002
 burst_gap_ms 1500
 k 1

@@ -6,6 +6,7 @@
 iotfp-signature 1
 model smartthings-sensor
 platform smartthings
+match platform smartthings
 match port 443
 burst_gap_ms 1500
 k 1

@@ -6,6 +6,7 @@
 iotfp-signature 1
 model tplink-plug
 platform tplink
+match platform tplink
 match port 443
 burst_gap_ms 1500
 k 1

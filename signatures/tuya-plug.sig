@@ -6,6 +6,7 @@
 iotfp-signature 1
 model tuya-plug
 platform tuya
+match platform tuya
 match port 8883
 burst_gap_ms 1500
 k 1

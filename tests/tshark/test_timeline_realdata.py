@@ -3,7 +3,10 @@ merged into one. The timeline must list every device's events in time order,
 exactly the bursts that `tshark -2 -T fields -e iotfp.event` names as events,
 and the activities must be those the bundled rules imply, computed here by
 activity_reference.py from that event list. The bundled signatures and
-activities.rules are found where `make install` puts them for a user."""
+activities.rules are found where `make install` puts them for a user. The
+bundled signatures apply only where a conversation's platform is identified,
+and IoTEvent's records of the TLS devices carry no platform evidence, so each
+device is pinned to the model of its capture (the Device models table)."""
 import glob
 import os
 import sys
@@ -25,10 +28,12 @@ def expect(condition, message):
 
 
 def labelled_devices(iotevent):
-    devices = set()
+    """Each labelled device's address, with the model its capture is named after."""
+    devices = {}
     for labels in glob.glob(os.path.join(iotevent, "*.labels.csv")):
+        model = os.path.basename(labels)[:-len(".labels.csv")]
         with open(labels) as f:
-            devices |= {line.split(",")[1] for line in f.read().splitlines()[1:] if line}
+            devices.update({line.split(",")[1]: model for line in f.read().splitlines()[1:] if line})
     return devices
 
 
@@ -39,7 +44,10 @@ def main():
     merged = os.path.join(tshark.private_dir("merged"), "iotevent-merged.pcap")
     iotfp_tshark.run_tool(["mergecap", "-w", merged] + sorted(glob.glob(os.path.join(iotevent, "*.pcap"))))
     os.chmod(merged, 0o644)
+    labelled = labelled_devices(iotevent)
     options = ["-o", "iotfp.activity_time_zone:" + ZONE]
+    for device, model in sorted(labelled.items()):
+        options += ["-o", 'uat:iotfp_device_models:"%s","%s"' % (device, model)]
 
     one_pass = tshark.run(["-r", merged, "-q", "-z", "iotfp,timeline"] + options).stdout
     two_pass = tshark.run(["-r", merged, "-2", "-q", "-z", "iotfp,timeline"] + options).stdout
@@ -54,8 +62,7 @@ def main():
     by_device = {}
     for e in events:
         by_device.setdefault(e["device"], []).append(e)
-    labelled = labelled_devices(iotevent)
-    expect(set(by_device) == labelled == set(timeline["devices"]),
+    expect(set(by_device) == set(labelled) == set(timeline["devices"]),
            "devices: labelled %s, with events %s, in the timeline %s"
            % (sorted(labelled), sorted(by_device), sorted(timeline["devices"])))
     for device, listed in timeline["devices"].items():
