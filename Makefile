@@ -187,7 +187,8 @@ fuzz:
 	@$(MAKE) --no-print-directory build
 	cd $(BUILD) && IOTFP_FUZZ_CAPTURES=1000 ctest -R fuzz_captures --output-on-failure
 
-# Event signatures of the seven IoTEvent devices (../shared/data/iotevent),
+# Event signatures of the seven IoTEvent devices (../shared/data/iotevent)
+# and of the tjo Schlage lock,
 # learned from the earliest 60% of each event class so that the rest stays
 # held out: tests/tshark/test_heldout_events.py scores the latest 40% with
 # iotfp-eval --test-share 0.4. tshark runs the freshly built plugin as the
@@ -198,6 +199,7 @@ fuzz:
 # 8883). IoTEvent's records carry no platform evidence for the TLS devices,
 # so tests that run these signatures on them pin each device to its model.
 IOTEVENT_DIR    ?= ../shared/data/iotevent
+TJO_DIR         ?= ../shared/data/tjo
 SIGNATURE_SHARE ?= 0.6
 LEARN_SIGNATURE  = IOTFP_PLUGIN=$(BUILD)/plugin/epan/iotfp.so python3 tests/tshark/iotfp_tshark.py with-wrapper -- \
                    $(BUILD)/plugin/tools/iotfp-learn --train-share $(SIGNATURE_SHARE)
@@ -226,6 +228,15 @@ signatures: build
 	$(LEARN_SIGNATURE) --model tuya-plug --platform tuya --match platform:tuya --match port:8883 --privacy power_on/off=power \
 	    --privacy timer_on=power --privacy ds_on/off=power \
 	    --out signatures/tuya-plug.sig $(call IOTEVENT_INPUT,tuya-plug)
+	@# The Schlage lock of the week-long tjo capture: the AWS IoT endpoint's
+	@# prefix is the vendor's account, the same in every home, so it names the
+	@# device where the platform alone (any AWS IoT device) would not.
+	@test -d $(TJO_DIR) || { echo "make signatures: $(TJO_DIR) not found"; exit 1; }
+	python3 tests/tshark/tjo_labels.py --data $(TJO_DIR) $(BUILD)/temp/tjo-labels
+	$(LEARN_SIGNATURE) --model schlage-lock --platform aws-iot --match cloud:a30hje92j76kem.iot.*.amazonaws.com \
+	    --match port:8883 --privacy lock=door --privacy unlock=door \
+	    --device 192.168.1.122 --offset 1 --window 3 \
+	    --out signatures/schlage-lock.sig $(TJO_DIR)/schlage-lock-01.pcap $(BUILD)/temp/tjo-labels/schlage-lock-01.labels.csv
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) $(BUILD_DEB)
