@@ -9,6 +9,13 @@ G_DEFINE_QUARK(iotfp-error-quark, iotfp_error)
 gboolean iotfp_error_at(GError **error, const char *source, guint line, const char *format, va_list args)
 {
     gchar *message = g_strdup_vprintf(format, args);
+    /* A message quotes what it refuses: of a garbage word, its start only. */
+    if (strlen(message) > IOTFP_MESSAGE_MAX) {
+        const gchar *cut = g_utf8_find_prev_char(message, message + IOTFP_MESSAGE_MAX);
+        gchar *shortened = g_strdup_printf("%.*s...", (int)(cut - message), message);
+        g_free(message);
+        message = shortened;
+    }
     if (line)
         g_set_error(error, IOTFP_ERROR, IOTFP_ERROR_PARSE, "%s:%u: %s", source, line, message);
     else /* about the whole file */

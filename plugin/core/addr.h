@@ -61,6 +61,8 @@ typedef enum {
     IOTFP_ERROR_IO,
 } iotfp_error_code;
 
+#define IOTFP_MESSAGE_MAX 300 /* bytes of a parse error's message, after SOURCE:LINE */
+
 /* Sets a parse error "SOURCE:LINE: message" ("SOURCE: message" for line 0,
  * about the whole file), the form every file reader of the project reports
  * in; always returns FALSE, to end a parse step. */

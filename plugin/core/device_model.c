@@ -432,7 +432,10 @@ iotfp_device_model *iotfp_device_model_parse(const char *text, gsize len, const 
     p.model->refs = 1;
     gboolean ok;
     guint version;
-    if (!next_token(&p))
+    /* As every data file: a NUL would end a number early, unnoticed. */
+    if (memchr(text, '\0', len) || !g_utf8_validate(text, (gssize)len, NULL))
+        ok = fail_at(&p, 0, "not a text file");
+    else if (!next_token(&p))
         ok = fail_at(&p, 0, "empty: a device model starts with '" IOTFP_DEVICE_MODEL_MAGIC " 1'");
     else if (!token_is(&p, IOTFP_DEVICE_MODEL_MAGIC))
         ok = fail_token(&p, "a device model starts with '" IOTFP_DEVICE_MODEL_MAGIC " 1'");

@@ -47,7 +47,10 @@ gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gs
 
 /* The bundled file NAME as installed: iotfp/signatures/NAME under the user's
  * XDG data folder, else the first system one that has it (~/.local/share,
- * /usr/local/share, /usr/share); NULL when none has. */
-char *iotfp_rules_find_bundled(const char *name);
+ * /usr/local/share, /usr/share); NULL when none has. A candidate that exists
+ * but is no regular file (a folder, a link to a device) is passed over, and
+ * said in *skipped when skipped is not NULL, so that the knowledge it was
+ * meant to hold does not vanish unnoticed. */
+char *iotfp_rules_find_bundled(const char *name, GError **skipped);
 
 #endif

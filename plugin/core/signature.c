@@ -594,6 +594,12 @@ iotfp_signature *iotfp_signature_parse(const char *text, gsize len, const char *
     gboolean ok = TRUE, have_version = FALSE;
     for (gchar **line = lines; ok && *line; line++) {
         p.line_no++;
+        /* No line of the format is this long: a binary or garbage file,
+         * whose words must not be quoted whole in a message. */
+        if (strlen(*line) > IOTFP_SIGNATURE_MAX_LINE) {
+            ok = fail(&p, "line longer than %u bytes", IOTFP_SIGNATURE_MAX_LINE);
+            break;
+        }
         gchar *hash = strchr(*line, '#');
         if (hash)
             *hash = '\0';

@@ -13,6 +13,7 @@
 
 #define IOTFP_SIGNATURE_VERSION 1
 #define IOTFP_SIGNATURE_MAX_BYTES (16u << 20)
+#define IOTFP_SIGNATURE_MAX_LINE 4096 /* bytes, comment included: a sample of 100 lengths needs 700 */
 #define IOTFP_SIGNATURE_MAX_SAMPLES 20000   /* per file */
 #define IOTFP_SIGNATURE_MAX_EVENTS 256
 #define IOTFP_SIGNATURE_MAX_LENGTH 65535    /* a payload length in a sample */

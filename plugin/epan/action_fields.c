@@ -8,6 +8,8 @@
  */
 #include "action_fields.h"
 
+#include <wsutil/report_message.h>
+
 #include "event_signatures.h"
 #include "packet-iotfp.h"
 
@@ -36,6 +38,26 @@ void iotfp_action_fields_register_prefs(module_t *module)
     prefs_register_uint_preference(module, "actions_confidence", "Confident action set (%)",
         "An expert item (iotfp.actions.uncertain) marks a command whose most probable action set has a "
         "probability below this many percent (0 to 100; 0: never).", 10, &pref_actions_confidence);
+}
+
+/* Wireshark stores a uint preference as typed; out of range, the value in
+ * force stays and the user is told. */
+static void keep_in_range(guint *pref, guint *in_force, guint max, const char *name)
+{
+    if (*pref <= max) {
+        *in_force = *pref;
+        return;
+    }
+    report_failure("IoT Fingerprint: preference iotfp.%s is %u, more than %u; keeping %u.", name, *pref, max,
+                   *in_force);
+    *pref = *in_force;
+}
+
+void iotfp_action_fields_apply_prefs(void)
+{
+    static guint listed_in_force = IOTFP_ACTIONS_LISTED, confidence_in_force = IOTFP_ACTIONS_CONFIDENCE;
+    keep_in_range(&pref_actions_listed, &listed_in_force, IOTFP_ACTIONS_LISTED_MAX, "actions_listed");
+    keep_in_range(&pref_actions_confidence, &confidence_in_force, 100, "actions_confidence");
 }
 
 void iotfp_action_fields_init(const iotfp_signature_set *signatures)
@@ -89,8 +111,7 @@ static proto_item *add_candidates(proto_tree *tree, tvbuff_t *tvb, const iotfp_a
         proto_tree_add_boolean(subtree, hf_iotfp_actions_ambiguous, tvb, 0, 0, iotfp_decompose_ambiguous(result)));
     if (result->status == IOTFP_DECOMPOSE_CAPPED)
         proto_item_append_text(item, " (the first %u candidates only)", result->candidates->len);
-    guint listed = MIN(pref_actions_listed, IOTFP_ACTIONS_LISTED_MAX);
-    for (guint c = 1; c < MIN(result->candidates->len, listed + 1); c++) {
+    for (guint c = 1; c < MIN(result->candidates->len, pref_actions_listed + 1); c++) {
         text = iotfp_action_set_format(model, result, c);
         double probability = g_array_index(result->candidates, iotfp_decomposition, c).probability;
         proto_item *other = proto_tree_add_string(subtree, hf_iotfp_actions_candidate, tvb, 0, 0, text);

@@ -33,8 +33,11 @@ extern gint ett_iotfp_actions;
 extern expert_field ei_iotfp_actions_none;
 extern expert_field ei_iotfp_actions_uncertain;
 
-/* Adds the actions_listed preference to the iotfp preferences. */
+/* Adds the actions_listed and actions_confidence preferences to the iotfp
+ * preferences; apply refuses a value out of range, with a message, and
+ * keeps the one in force. */
 void iotfp_action_fields_register_prefs(module_t *module);
+void iotfp_action_fields_apply_prefs(void);
 
 /* The capture's action detector: made and freed with the analysis. */
 void iotfp_action_fields_init(const iotfp_signature_set *signatures);

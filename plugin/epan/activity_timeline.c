@@ -19,6 +19,7 @@
 
 #include <wsutil/report_message.h>
 
+#include "bundled_files.h"
 #include "packet-iotfp.h"
 
 #define BUNDLED_RULES "activities.rules"
@@ -95,7 +96,7 @@ static char *wanted_rules_file(void)
     if (*path)
         return path;
     g_free(path);
-    return iotfp_rules_find_bundled(BUNDLED_RULES);
+    return iotfp_rules_find_bundled(BUNDLED_RULES, NULL);
 }
 
 static void adopt(iotfp_activity_rules *set, char *source)
@@ -120,7 +121,7 @@ void iotfp_activity_apply_prefs(void)
     if (!rules) {
         /* The bundled rules come first, so that a bad file of the user's
          * keeps them in force. */
-        char *bundled = iotfp_rules_find_bundled(BUNDLED_RULES);
+        char *bundled = iotfp_find_bundled_file(BUNDLED_RULES);
         iotfp_activity_rules *set = iotfp_activity_rules_new();
         GError *error = NULL;
         if (bundled && !iotfp_activity_rules_load(set, bundled, &error)) {

@@ -11,6 +11,8 @@
 
 #include <wsutil/report_message.h>
 
+#include "bundled_files.h"
+
 static const char *pref_model_file = "";
 static gboolean applied;
 static char *tried_file;  /* the file last loaded or tried: a bad one is reported once */
@@ -24,24 +26,11 @@ void iotfp_device_type_register_prefs(module_t *module)
         &pref_model_file, FALSE);
 }
 
-/* DATA_DIR/iotfp/signatures/device-types.model when it exists, else NULL. */
-static char *bundled_in(const char *data_dir)
-{
-    char *path = g_build_filename(data_dir, "iotfp", "signatures", IOTFP_DEVICE_MODEL_BUNDLED, NULL);
-    if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-        return path;
-    g_free(path);
-    return NULL;
-}
-
 static char *model_file(void)
 {
     if (pref_model_file && *pref_model_file)
         return g_strdup(pref_model_file);
-    char *found = bundled_in(g_get_user_data_dir());
-    for (const char *const *dir = g_get_system_data_dirs(); !found && *dir; dir++)
-        found = bundled_in(*dir);
-    return found;
+    return iotfp_find_bundled_file(IOTFP_DEVICE_MODEL_BUNDLED);
 }
 
 void iotfp_device_type_apply_prefs(void)

@@ -112,15 +112,17 @@ static void apply_prefs(void)
 {
     GError *error = NULL;
     iotfp_netlist *parsed = iotfp_netlist_parse(pref_home_networks, &error);
-    if (!parsed) {
-        /* Keep the networks in force: a typo must not empty the analysis. */
+    if (parsed) {
+        iotfp_netlist_free(home_networks);
+        home_networks = parsed;
+    } else {
+        /* Keep the networks in force: a typo must not empty the analysis,
+         * nor hold back the other preferences. */
         report_failure("IoT Fingerprint: home networks preference: %s; keeping the previous list.",
                        error->message);
         g_error_free(error);
-        return;
     }
-    iotfp_netlist_free(home_networks);
-    home_networks = parsed;
+    iotfp_action_fields_apply_prefs();
     iotfp_signatures_apply_prefs();
     iotfp_platform_apply_prefs();
     iotfp_activity_apply_prefs();

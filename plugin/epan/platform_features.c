@@ -13,6 +13,7 @@
 
 #include <wsutil/report_message.h>
 
+#include "bundled_files.h"
 #include "conv_features.h"
 #include "field_values.h"
 #include "platform_rules.h"
@@ -54,7 +55,7 @@ void iotfp_platform_register_prefs(module_t *module)
 static GPtrArray *files_to_read(char **joined)
 {
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-    char *bundled = iotfp_rules_find_bundled(BUNDLED_RULES);
+    char *bundled = iotfp_find_bundled_file(BUNDLED_RULES);
     if (bundled)
         g_ptr_array_add(files, bundled);
     gchar **entries = g_strsplit(pref_platform_rules, G_SEARCHPATH_SEPARATOR_S, -1);

@@ -71,6 +71,34 @@ def check_broken_files(tshark, capture):
     expect(both == rows, "broken.rules took the good file's rules down")
 
 
+def check_out_of_range(tshark, capture):
+    """A number beyond the documented range: a message, and the value in force stays."""
+    for name, value, kept in (("actions_listed", 99999999, 16), ("actions_confidence", 101, 50)):
+        proc = tshark.run(["-r", tshark.readable_copy(capture), "-c", "1", "-o", "iotfp.%s:%d" % (name, value)],
+                          check=False)
+        want = "iotfp.%s is %d, more than" % (name, value)
+        expect(proc.returncode == 0 and want in proc.stderr and "keeping %d" % kept in proc.stderr,
+               "%s %d: exit %d, stderr %r" % (name, value, proc.returncode, proc.stderr))
+
+
+def check_passed_over(tshark, capture):
+    """A personal knowledge file that is a folder or a link to a device: said, never silently dropped."""
+    data_home = tshark.private_dir("damaged-data-home")
+    folder = os.path.join(data_home, "iotfp", "signatures")
+    os.makedirs(os.path.join(folder, "platforms.rules"))
+    os.symlink("/dev/zero", os.path.join(folder, "device-types.model"))
+    for root, dirs, _ in os.walk(data_home):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o755)
+    proc = tshark.run(["-r", tshark.readable_copy(capture), "-2", "-T", "fields", "-e", "iotfp.platform"],
+                      check=False, extra_env={"XDG_DATA_HOME": data_home})
+    expect(proc.returncode == 0, "damaged personal files: tshark exited %d" % proc.returncode)
+    for name in ("platforms.rules", "device-types.model"):
+        want = "%s: not a regular file, passed over" % os.path.join(folder, name)
+        expect(proc.stderr.count(want) == 1, "damaged personal %s: want one message %r, stderr %r"
+               % (name, want, proc.stderr))
+
+
 def main():
     tshark = iotfp_tshark.Tshark()
     with tempfile.TemporaryDirectory() as work:
@@ -104,6 +132,8 @@ def main():
         expect(kept == devices, "bad home_networks: devices %s, want the defaults' %s" % (sorted(kept), sorted(devices)))
 
         check_broken_files(tshark, capture)
+        check_out_of_range(tshark, capture)
+        check_passed_over(tshark, capture)
 
         # Not a number: Wireshark's own preference check refuses it cleanly.
         proc = tshark.run(["-r", tshark.readable_copy(capture), "-o", "iotfp.burst_gap:soon"], check=False)

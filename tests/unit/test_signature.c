@@ -154,7 +154,24 @@ static void test_limits(void)
     GError *error = NULL;
     g_assert_null(iotfp_signature_parse(good, IOTFP_SIGNATURE_MAX_BYTES + 1, "huge.sig", &error));
     g_assert_nonnull(strstr(error->message, "larger than"));
-    g_error_free(error);
+    g_clear_error(&error);
+
+    /* Garbage is refused by where it is, never quoted whole: a 10 MB line,
+     * and a word too long for any field within a line of legal length. */
+    GString *garbage = g_string_new(HEAD "event e\nthreshold 1\nsample +1 ");
+    for (int i = 0; i < 10 * 1000 * 1000; i++)
+        g_string_append_c(garbage, 'x');
+    expect_error(garbage->str, garbage->len, "bad.sig:6: line longer than 4096 bytes");
+    g_assert_null(iotfp_signature_parse(garbage->str, garbage->len, "bad.sig", &error));
+    g_assert_cmpuint(strlen(error->message), <, 100);
+    g_clear_error(&error);
+    g_string_truncate(garbage, strlen(HEAD "event e\nthreshold 1\nsample +1 ") + 4000);
+    g_assert_null(iotfp_signature_parse(garbage->str, garbage->len, "bad.sig", &error));
+    g_assert_true(g_str_has_prefix(error->message, "bad.sig:6: 'xxxx"));
+    g_assert_true(g_str_has_suffix(error->message, "..."));
+    g_assert_cmpuint(strlen(error->message), <=, strlen("bad.sig:6: ") + IOTFP_MESSAGE_MAX + 3);
+    g_clear_error(&error);
+    g_string_free(garbage, TRUE);
 }
 
 static const char gateway[] =
