@@ -99,9 +99,12 @@ static GOptionContext *build_option_context(eval_options *options)
     g_option_context_set_description(context,
         "Each label is paired with the cloud burst of its device, among those a signature applies to, that\n"
         "starts nearest to time + offset within the window. A label is right by its exact name, or right by\n"
-        "containment when the event is a merged class a|b holding it; missed when the burst says 'other'.\n"
+        "containment when the event is a merged class a|b holding it; missed when the burst says 'other' and\n"
+        "no other burst within the window says an event.\n"
         "Bursts no label pairs with that carry an event are false events, unless they repeat the event of the\n"
-        "burst just before them within the window (one action reported in two bursts). Bursts are cut with the gap the\n"
+        "burst just before them, or the labelled burst just after them repeats theirs, within the window (one\n"
+        "action reported in two bursts). Labels may also be a scenario log with planned offsets (see\n"
+        "--planned-event), aligned on the capture. Bursts are cut with the gap the\n"
         "signatures were learned with, unless --gap says otherwise. The last line is machine-readable:\n"
         "  RESULT device=all labelled=N exact=N contained=N false=N days=F ...\n"
         "(contained counts exact ones too; days are device-days of capture scored).\n\n"
@@ -380,6 +383,45 @@ static void print_score_summary(const device_score *score)
 }
 
 /* Scores one device; prints its section and adds it to total. */
+/* One action in two bursts (see the false events in evaluate_device): a
+ * label whose nearest burst says other is judged by the nearest burst of
+ * the same occurrence, within the window and paired with no other label,
+ * that says an event. */
+static void prefer_named_bursts(GArray *pairs, const GPtrArray *candidates, const iotfp_pairing_options *options)
+{
+    GHashTable *taken = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < pairs->len; i++)
+        g_hash_table_add(taken, (gpointer)g_array_index(pairs, iotfp_label_pair, i).burst);
+    for (guint i = 0; i < pairs->len; i++) {
+        iotfp_label_pair *pair = &g_array_index(pairs, iotfp_label_pair, i);
+        if (!pair->burst || strcmp(pair->burst->event, IOTFP_EVENT_OTHER) != 0)
+            continue;
+        double expected = pair->label->time + options->offset;
+        const iotfp_tool_burst *named = NULL;
+        for (guint b = 0; b < candidates->len; b++) {
+            const iotfp_tool_burst *burst = g_ptr_array_index(candidates, b);
+            if (fabs(burst->start - expected) <= options->window && !g_hash_table_contains(taken, burst) &&
+                strcmp(burst->event, IOTFP_EVENT_OTHER) != 0 &&
+                (!named || fabs(burst->start - expected) < fabs(named->start - expected)))
+                named = burst;
+        }
+        if (named) {
+            g_hash_table_remove(taken, pair->burst);
+            g_hash_table_add(taken, (gpointer)named);
+            pair->burst = named;
+            pair->delta = named->start - expected;
+        }
+    }
+    g_hash_table_destroy(taken);
+}
+
+/* Two bursts, earlier then later, that say one event within the window. */
+static gboolean same_occurrence(const iotfp_tool_burst *earlier, const iotfp_tool_burst *later,
+                                const eval_options *options)
+{
+    return strcmp(earlier->event, later->event) == 0 && later->start - earlier->start <= options->pairing.pairing.window;
+}
+
 static void evaluate_device(const eval_options *options, const iotfp_capture_bursts *capture,
                             const iotfp_label_file *labels, const char *device, double capture_days,
                             device_score *total, GPtrArray *idle_lines)
@@ -404,7 +446,9 @@ static void evaluate_device(const eval_options *options, const iotfp_capture_bur
         }
     }
     g_ptr_array_sort(models, compare_strings);
+    align_planned_labels(labels, device_labels, candidates, capture, &options->pairing.pairing);
     GArray *pairs = iotfp_pair_labels(device_labels, candidates, &options->pairing.pairing);
+    prefer_named_bursts(pairs, candidates, &options->pairing.pairing);
     double train_share = 1.0 - options->test_share;
     gboolean *in_training = options->test_share < 1.0 ? iotfp_labels_first_share(device_labels, train_share)
                                                       : g_new0(gboolean, device_labels->len + 1);
@@ -443,25 +487,29 @@ static void evaluate_device(const eval_options *options, const iotfp_capture_bur
         g_free(label);
     }
     /* One action the device reports in two bursts (two TLS sessions, a
-     * pause) is one event to an analyst: a burst that repeats the previous
-     * burst's event within the pairing window is part of that occurrence,
-     * not a false event of its own. */
+     * pause; TP-Link's command on its persistent connection, then a report
+     * session) is one event to an analyst: a burst that repeats the previous
+     * burst's event within the pairing window, or whose event the labelled
+     * burst just after it repeats, is part of that occurrence, not a false
+     * event of its own. */
     GPtrArray *unlabelled = g_ptr_array_new();
     guint repeats = 0;
     for (guint i = 0; i < candidates->len; i++) {
         const iotfp_tool_burst *burst = g_ptr_array_index(candidates, i);
         const iotfp_tool_burst *previous = i ? g_ptr_array_index(candidates, i - 1) : NULL;
+        const iotfp_tool_burst *next = i + 1 < candidates->len ? g_ptr_array_index(candidates, i + 1) : NULL;
         if (g_hash_table_contains(paired, burst))
             continue;
-        if (previous && strcmp(burst->event, IOTFP_EVENT_OTHER) != 0 && strcmp(burst->event, previous->event) == 0 &&
-            burst->start - previous->start <= options->pairing.pairing.window) {
+        gboolean named = strcmp(burst->event, IOTFP_EVENT_OTHER) != 0;
+        if (named && ((previous && same_occurrence(previous, burst, options)) ||
+                      (next && g_hash_table_contains(paired, next) && same_occurrence(burst, next, options)))) {
             repeats++;
             continue;
         }
         g_ptr_array_add(unlabelled, (gpointer)burst);
     }
     if (repeats)
-        printf("  %u bursts repeat the event of the burst just before them (within %.1f s): counted with it\n",
+        printf("  %u bursts repeat the event of a burst next to them (within %.1f s): counted with it\n",
                repeats, options->pairing.pairing.window);
     guint first_scored = options->test_share < 1.0 ? iotfp_share_count(unlabelled->len, train_share) : 0;
     for (guint i = first_scored; i < unlabelled->len; i++) {
@@ -526,7 +574,7 @@ static GPtrArray *devices_to_score(const eval_options *options, const iotfp_labe
 static gboolean evaluate(eval_options *options, GError **error)
 {
     const char *capture_path = options->inputs[0], *labels_path = options->inputs[1];
-    iotfp_label_file *labels = iotfp_label_file_load(labels_path, options->pairing.device, error);
+    iotfp_label_file *labels = iotfp_label_file_load(labels_path, options->pairing.device, options->pairing.planned_events, error);
     if (!labels)
         return FALSE;
     guint common_gap;

@@ -362,7 +362,7 @@ static learn_source *load_source(const learn_options *options, const char *captu
 {
     learn_source *source = g_new0(learn_source, 1);
     /* Labels first: a malformed file should not wait for a long tshark run. */
-    source->labels = iotfp_label_file_load(labels_path, options->pairing.device, error);
+    source->labels = iotfp_label_file_load(labels_path, options->pairing.device, options->pairing.planned_events, error);
     if (!source->labels || !(source->device = pick_device(options, source->labels, error))) {
         source_free(source);
         return NULL;
@@ -388,6 +388,8 @@ static learn_source *load_source(const learn_options *options, const char *captu
             g_ptr_array_add(source->candidates, g_ptr_array_index(cloud, i));
     g_ptr_array_free(cloud, TRUE);
 
+    align_planned_labels(source->labels, source->labels->labels, source->candidates, source->capture,
+                         &options->pairing.pairing);
     source->pairs = iotfp_pair_labels(source->labels->labels, source->candidates, &options->pairing.pairing);
     source->in_training = iotfp_labels_first_share(source->labels->labels, options->train_share);
     GHashTable *paired = g_hash_table_new(g_direct_hash, g_direct_equal);

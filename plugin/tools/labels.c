@@ -209,7 +209,38 @@ static gboolean read_row(csv_reader *r, const GPtrArray *fields, const csv_layou
     return TRUE;
 }
 
-iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device, GError **error)
+/* "04 On - Timestamp 240", maybe after an outline number ("0. 01 Power on
+ * ..."), the step quoted or not: what was done, and its planned second. */
+#define PLANNED_STEP "^\\s*(?:\\d+\\.\\s+)?\\d+\\s+\"?(.*?)\"?\\s+-\\s+Timestamp\\s+(\\d+(?:\\.\\d+)?)\\s*$"
+
+static gboolean read_planned_step(csv_reader *r, GMatchInfo *match, const char *device, GHashTable *planned_events,
+                                  iotfp_label_file *file)
+{
+    char *step = g_match_info_fetch(match, 1);
+    char *offset_text = g_match_info_fetch(match, 2);
+    char *key = g_utf8_strdown(step, -1);
+    const char *event = planned_events ? g_hash_table_lookup(planned_events, key) : NULL;
+    gboolean ok = TRUE;
+    if (!device) {
+        ok = csv_fail(r, "a scenario log names no device: give it with --device");
+    } else if (!event) {
+        file->steps_left_out++;
+    } else {
+        iotfp_label *label = g_new0(iotfp_label, 1);
+        label->time = g_ascii_strtod(offset_text, NULL);
+        label->device = g_strdup(device);
+        label->event = g_strdup(event);
+        label->line = r->line_no;
+        g_ptr_array_add(file->labels, label);
+    }
+    g_free(key);
+    g_free(step);
+    g_free(offset_text);
+    return ok;
+}
+
+iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device, GHashTable *planned_events,
+                                        GError **error)
 {
     char *canonical_device = NULL;
     if (only_device) {
@@ -244,9 +275,20 @@ iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_devic
     gchar **lines = ok ? g_strsplit(start, "\n", -1) : NULL;
     gboolean have_layout = FALSE;
     csv_layout layout = { { -1, -1, -1 }, 0 };
+    GRegex *planned_step = g_regex_new(PLANNED_STEP, G_REGEX_OPTIMIZE, 0, NULL);
+    for (gchar **line = lines; ok && line && *line && !file->planned; line++)
+        file->planned = g_regex_match(planned_step, *line, 0, NULL);
     for (gchar **line = lines; ok && line && *line; line++) {
         r.line_no++;
         char *trimmed = g_strstrip(*line); /* also drops a CRLF file's \r */
+        if (file->planned) {
+            /* The log's other lines are its prose: setup, headings. */
+            GMatchInfo *match;
+            if (g_regex_match(planned_step, trimmed, 0, &match))
+                ok = read_planned_step(&r, match, canonical_device, planned_events, file);
+            g_match_info_free(match);
+            continue;
+        }
         if (!*trimmed || *trimmed == '#')
             continue;
         GPtrArray *fields = split_csv_line(trimmed);
@@ -265,9 +307,15 @@ iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_devic
         }
         g_ptr_array_free(fields, TRUE);
     }
+    g_regex_unref(planned_step);
     g_strfreev(lines);
     g_free(text);
     g_free(canonical_device);
+    if (ok && file->planned && !file->labels->len) {
+        r.line_no = 0;
+        ok = csv_fail(&r, "a scenario log, but no step is named as an event (%u steps): give names with "
+                          "--planned-event STEP=EVENT, e.g. --planned-event On=power_on", file->steps_left_out);
+    }
     if (!ok) {
         iotfp_label_file_free(file);
         return NULL;
@@ -370,6 +418,53 @@ GArray *iotfp_pair_labels(const GPtrArray *labels, const GPtrArray *candidates, 
     g_free(taken_by);
     g_array_free(reachable, TRUE);
     return pairs;
+}
+
+/* Labels with a candidate within the window once shifted, and how far they
+ * are in total. */
+static guint fit_of_shift(const GPtrArray *labels, const GPtrArray *candidates, const iotfp_pairing_options *options,
+                          double shift, double *total_distance)
+{
+    guint fitted = 0;
+    *total_distance = 0;
+    for (guint l = 0; l < labels->len; l++) {
+        double expected = ((const iotfp_label *)g_ptr_array_index(labels, l))->time + shift + options->offset;
+        double nearest = G_MAXDOUBLE;
+        for (guint b = first_starting_from(candidates, expected - options->window); b < candidates->len; b++) {
+            double delta = ((const iotfp_tool_burst *)g_ptr_array_index(candidates, b))->start - expected;
+            if (delta > options->window)
+                break;
+            nearest = MIN(nearest, fabs(delta));
+        }
+        if (nearest <= options->window) {
+            fitted++;
+            *total_distance += nearest;
+        }
+    }
+    return fitted;
+}
+
+iotfp_alignment iotfp_align_planned(GPtrArray *labels, const GPtrArray *candidates,
+                                    const iotfp_pairing_options *options)
+{
+    iotfp_alignment best = { 0, 0, labels->len };
+    double best_distance = G_MAXDOUBLE;
+    /* The true shift puts some label exactly on some burst: try each such. */
+    for (guint l = 0; l < labels->len; l++) {
+        double planned = ((const iotfp_label *)g_ptr_array_index(labels, l))->time + options->offset;
+        for (guint b = 0; b < candidates->len; b++) {
+            double shift = ((const iotfp_tool_burst *)g_ptr_array_index(candidates, b))->start - planned, distance;
+            guint fitted = fit_of_shift(labels, candidates, options, shift, &distance);
+            if (fitted > best.fitted || (fitted == best.fitted && fitted && distance < best_distance)) {
+                best.fitted = fitted;
+                best.shift = shift;
+                best_distance = distance;
+            }
+        }
+    }
+    for (guint l = 0; l < labels->len; l++)
+        ((iotfp_label *)g_ptr_array_index(labels, l))->time += best.shift;
+    return best;
 }
 
 guint iotfp_share_count(guint n, double share)

@@ -4,7 +4,15 @@
  * A labels file is CSV: "time,device_ip,event" (the IoTEvent layout), or
  * "time,event" for one device named on the command line. A header row is
  * optional; time is epoch seconds. The event of a gateway command is its
- * action set, the action names joined by '+' (learn_actions.h). */
+ * action set, the action names joined by '+' (learn_actions.h).
+ *
+ * A scenario log with planned offsets, as test benches write them, is read
+ * too: lines such as "04 On - Timestamp 240" (step number, what was done,
+ * seconds from the start). Its steps become labels of the one device named
+ * on the command line, through a table from what was done to an event name
+ * ("On" to power_on); steps the table lacks ("Open app") are left out. The
+ * start of such a log is unknown in capture time: iotfp_align_planned finds
+ * it on the capture. */
 #ifndef IOTFP_LABELS_H
 #define IOTFP_LABELS_H
 
@@ -22,12 +30,17 @@ typedef struct {
 typedef struct {
     char *path;
     GPtrArray *labels;  /* iotfp_label, in file order */
+    gboolean planned;   /* a scenario log: times are offsets from an unknown start */
+    guint steps_left_out; /* of a scenario log: steps no event is named for */
 } iotfp_label_file;
 
 /* Reads a labels file. only_device (may be NULL) keeps the rows of that
  * device, and is the device of every row when the file has no device column
- * (which is an error without it). Every error names the file and line. */
-iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device, GError **error);
+ * (which is an error without it). planned_events (may be NULL) maps the
+ * steps of a scenario log, lower-cased, to event names. Every error names
+ * the file and line. */
+iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device, GHashTable *planned_events,
+                                        GError **error);
 void iotfp_label_file_free(iotfp_label_file *file);
 
 /* The devices the labels name, sorted: a GPtrArray of borrowed strings. */
@@ -56,6 +69,18 @@ typedef struct {
  * candidates (iotfp_tool_burst *, sorted by start) are one device's. Returns
  * an array of iotfp_label_pair in the order of labels. */
 GArray *iotfp_pair_labels(const GPtrArray *labels, const GPtrArray *candidates, const iotfp_pairing_options *options);
+
+typedef struct {
+    double shift;   /* seconds added to every planned offset */
+    guint fitted;   /* labels with a candidate burst within the window, after the shift */
+    guint labels;
+} iotfp_alignment;
+
+/* Shifts planned labels (their times offsets) onto the capture: by the shift
+ * that puts the most labels within the pairing window of a candidate burst
+ * (sorted by start), and among those the nearest in total. */
+iotfp_alignment iotfp_align_planned(GPtrArray *labels, const GPtrArray *candidates,
+                                    const iotfp_pairing_options *options);
 
 /* Time-ordered held-out splits: of n items of one class, the earliest
  * iotfp_share_count(n, share) are the "first share". iotfp-learn trains on

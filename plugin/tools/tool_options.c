@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "signature.h"
 
 void pairing_cli_add_entries(GOptionContext *context, pairing_cli *cli)
 {
@@ -23,6 +24,9 @@ void pairing_cli_add_entries(GOptionContext *context, pairing_cli *cli)
           "The device the labels are about: keeps its rows, and is the device of time,event labels", "ADDR" },
         { "tshark", 0, 0, G_OPTION_ARG_FILENAME, &cli->tshark,
           "tshark program that loads the iotfp plugin (default $" IOTFP_TSHARK_ENV ", else tshark)", "PROGRAM" },
+        { "planned-event", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->planned_event_texts,
+          "Of a scenario log (\"04 On - Timestamp 240\"): the event a step stands for, e.g. On=power_on; steps "
+          "named by none are left out (repeatable)", "STEP=EVENT" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_option_context_add_main_entries(context, entries, NULL);
@@ -55,6 +59,14 @@ char *pairing_cli_validate(pairing_cli *cli)
                                    cli->gap_text);
         cli->burst_gap_ms = (guint)gap;
     }
+    for (char **text = cli->planned_event_texts; text && *text; text++) {
+        const char *equals = strrchr(*text, '=');
+        if (!equals || equals == *text || !iotfp_signature_valid_name(equals + 1))
+            return g_strdup_printf("--planned-event '%s' is not STEP=EVENT, such as On=power_on", *text);
+        if (!cli->planned_events)
+            cli->planned_events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        g_hash_table_insert(cli->planned_events, g_utf8_strdown(*text, equals - *text), g_strdup(equals + 1));
+    }
     if (cli->device) {
         char *canonical = iotfp_canonical_address(cli->device);
         if (!canonical)
@@ -72,6 +84,30 @@ void pairing_cli_clear(pairing_cli *cli)
     g_free(cli->gap_text);
     g_free(cli->device);
     g_free(cli->tshark);
+    g_strfreev(cli->planned_event_texts);
+    if (cli->planned_events)
+        g_hash_table_destroy(cli->planned_events);
+}
+
+void align_planned_labels(const iotfp_label_file *file, GPtrArray *labels, const GPtrArray *candidates,
+                          const iotfp_capture_bursts *capture, const iotfp_pairing_options *options)
+{
+    if (!file->planned)
+        return;
+    iotfp_alignment fit = iotfp_align_planned(labels, candidates, options);
+    guint outside = 0;
+    for (guint i = labels->len; i-- > 0;) {
+        double expected = ((const iotfp_label *)g_ptr_array_index(labels, i))->time + options->offset;
+        if (expected < capture->first_time - options->window || expected > capture->last_time + options->window) {
+            g_ptr_array_remove_index(labels, i);
+            outside++;
+        }
+    }
+    printf("%s: a scenario log of %u steps named as events (%u steps left out), aligned on the capture: planned "
+           "second 0 is %.3f; %u of the %u steps then have a candidate burst within %.1f s; %u steps fall outside "
+           "the capture and are dropped\n",
+           file->path, fit.labels, file->steps_left_out, fit.shift, fit.fitted, fit.labels, options->window,
+           outside);
 }
 
 char *parse_share_option(const char *option, const char *text, double fallback, double *share)

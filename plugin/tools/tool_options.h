@@ -21,12 +21,15 @@ typedef struct {
     char *gap_text;
     char *device;
     char *tshark;
+    char **planned_event_texts;
     /* Validated values. */
     iotfp_pairing_options pairing;
     guint burst_gap_ms;
+    GHashTable *planned_events;  /* a scenario log's steps, lower-cased -> event; NULL: none given */
 } pairing_cli;
 
-/* GOption entries for --window, --offset, --gap, --device, --tshark. */
+/* GOption entries for --window, --offset, --gap, --device, --tshark,
+ * --planned-event. */
 void pairing_cli_add_entries(GOptionContext *context, pairing_cli *cli);
 /* NULL when valid; else the usage error. */
 char *pairing_cli_validate(pairing_cli *cli);
@@ -39,6 +42,12 @@ char *parse_share_option(const char *option, const char *text, double fallback, 
 /* The cloud bursts of one device: what labels pair with and what becomes
  * "other". Borrowed pointers into capture->bursts, in start order. */
 GPtrArray *device_cloud_bursts(const iotfp_capture_bursts *capture, const char *device);
+
+/* Aligns a scenario log's labels (a no-op for others) on the candidates and
+ * says how well they fit, on stdout. Steps that then fall outside the
+ * capture are dropped from labels: the scenario ran on after it ended. */
+void align_planned_labels(const iotfp_label_file *file, GPtrArray *labels, const GPtrArray *candidates,
+                          const iotfp_capture_bursts *capture, const iotfp_pairing_options *options);
 
 /* Prints "PROGRAM: message" to stderr. */
 void print_error(const char *program, const char *message);

@@ -21,7 +21,7 @@ UNCOVERED = ["philips-hue.lan", "philips-hue.wlan2.4", "smartthings-hub.lan", "s
              "tuya-motion.lan", "tuya-motion.wlan2.4", "xiaomi-cam.lan", "xiaomi-cam.wlan2.4"]
 SCHLAGE = ("192.168.1.122", "schlage-lock")
 STATED_FOUND = 14          # labelled events of the held-out 40%, all found
-STATED_FALSE = 2           # false events in those 2.9 days
+STATED_FALSE = 1           # false events in those 2.9 days
 failures = []
 
 
