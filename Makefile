@@ -200,6 +200,13 @@ fuzz:
 # so tests that run these signatures on them pin each device to its model.
 IOTEVENT_DIR    ?= ../shared/data/iotevent
 TJO_DIR         ?= ../shared/data/tjo
+SHFW_DIR        ?= ../shared/data/shfw
+UCLOUVAIN_DIR   ?= ../shared/data/uclouvain-tplink
+UCLOUVAIN_TRACES = 1724059939 1724060053 1724060140
+# shfw's plug log: which steps switch the plug (on and off look alike there).
+SHFW_TPLINK_STEPS = --planned-device 192.168.1.135 --planned-event On=power_on/off --planned-event Off=power_on/off \
+                    --planned-event 'Alexa, turn on TP-Link plug=power_on/off' \
+                    --planned-event 'Alexa, turn off TP-Link plug=power_on/off'
 SIGNATURE_SHARE ?= 0.6
 LEARN_SIGNATURE  = IOTFP_PLUGIN=$(BUILD)/plugin/epan/iotfp.so python3 tests/tshark/iotfp_tshark.py with-wrapper -- \
                    $(BUILD)/plugin/tools/iotfp-learn --train-share $(SIGNATURE_SHARE)
@@ -223,8 +230,16 @@ signatures: build
 	$(LEARN_SIGNATURE) --model smartthings-sensor --platform smartthings --match platform:smartthings --match port:443 \
 	    --privacy move=movement --privacy nomove=movement --privacy water=water --privacy nowater=water \
 	    --out signatures/smartthings-sensor.sig $(call IOTEVENT_INPUT,smartthings-sensor)
-	$(LEARN_SIGNATURE) --model tplink-plug --platform tplink --match platform:tplink --match port:443 $(PRIVACY_ON_OFF) \
-	    --out signatures/tplink-plug.sig $(call IOTEVENT_INPUT,tplink-plug)
+	@# TP-Link's plug from three sources and firmware years: IoTEvent (2019),
+	@# shfw's scenario log (2023: commands and the report session each on/off
+	@# sends) and uclouvain's toggles (2024), compared by TLS records so that
+	@# MSS and segmentation do not matter (signatures/README.md, "Shapes").
+	python3 tests/tshark/uclouvain_labels.py --data $(UCLOUVAIN_DIR) $(BUILD)/temp/uclouvain-labels
+	$(LEARN_SIGNATURE) --model tplink-plug --platform tplink --match platform:tplink --match port:443 --shape messages \
+	    $(PRIVACY_ON_OFF) --privacy power_on/off=power $(SHFW_TPLINK_STEPS) \
+	    --out signatures/tplink-plug.sig $(call IOTEVENT_INPUT,tplink-plug) \
+	    $(SHFW_DIR)/tplink-plug.wlan2.4.pcap $(SHFW_DIR)/tplink-plug.activity.txt \
+	    $(foreach t,$(UCLOUVAIN_TRACES),$(UCLOUVAIN_DIR)/test/traces/$(t).pcap $(BUILD)/temp/uclouvain-labels/$(t).labels.csv)
 	$(LEARN_SIGNATURE) --model tuya-plug --platform tuya --match platform:tuya --match port:8883 --privacy power_on/off=power \
 	    --privacy timer_on=power --privacy ds_on/off=power \
 	    --out signatures/tuya-plug.sig $(call IOTEVENT_INPUT,tuya-plug)

@@ -1,7 +1,7 @@
 # schlage-lock: event signature written by iotfp-learn from
 #   schlage-lock-01.pcap with schlage-lock-01.labels.csv (device 192.168.1.122)
 # on the earliest 60% of each event class and of the unlabelled bursts, in time order;
-# 21 labelled bursts, 361 unlabelled (25 distinct shapes kept as 'other'); window 3 s, offset 1 s.
+# 23 labelled bursts, 360 unlabelled (25 distinct shapes kept as 'other'); window 3 s, offset 1 s.
 # Format: signatures/README.md. Regenerate: make signatures.
 iotfp-signature 1
 model schlage-lock
@@ -22,14 +22,19 @@ sample +1445 +421 -69 +389 -69
 sample +1445 +421 -69 +389 -69
 sample +1445 +421 -69 +389 -69 +389 -69
 sample +1445 +421 -69 +389 -69
-sample +1445 +405 -69 +389 -69
 sample +1445 +421 -69 +389 -69
 sample +1445 +405 -69 +389 -69
 sample +1445 +421 -69 +389 -69
+sample +1445 +405 -69 +389 -69
 sample +1445 +421 -69 +389 -69
 sample +1445 +421 -69 +389 -69
 sample +1445 +421 -69 +389 -69
 sample +1445 +421 -69 +389 -69
+sample +1445 +421 -69 +389 -69
+
+event batt
+threshold 1
+sample +84 -1460 -1314 +1460 +332 +267 +269 +6 +85 -91 +117 -69 +133 -69 +1445 +357 -69 +389 -69 +389 -69 +389 -69 +389 -69 +389 -69 +1445 +357 -69
 
 event other
 threshold 5

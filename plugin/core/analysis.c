@@ -176,6 +176,8 @@ const iotfp_frame_record *iotfp_analysis_add(iotfp_analysis *analysis, const iot
         iotfp_burst *burst = burst_for(analysis, conv, packet->time_ns);
         gint32 signed_len = (gint32)MIN(packet->payload_len, (guint32)G_MAXINT32);
         iotfp_burst_add(burst, packet->frame, packet->time_ns, from_device ? signed_len : -signed_len);
+        iotfp_burst_add_messages(burst, packet->message_len, MIN(packet->n_messages, IOTFP_PACKET_MESSAGES_MAX),
+                                 from_device);
         conv->payload_bytes += packet->payload_len;
         record.burst_id = burst->id;
     }

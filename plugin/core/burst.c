@@ -14,6 +14,8 @@ void iotfp_burst_free(iotfp_burst *burst)
     if (!burst)
         return;
     g_array_free(burst->shape, TRUE);
+    if (burst->messages)
+        g_array_free(burst->messages, TRUE);
     g_free(burst);
 }
 
@@ -32,6 +34,16 @@ void iotfp_burst_add(iotfp_burst *burst, guint32 frame, gint64 time_ns, gint32 s
         g_array_append_val(burst->shape, signed_len);
 }
 
+void iotfp_burst_add_messages(iotfp_burst *burst, const guint16 *lengths, guint n, gboolean from_device)
+{
+    if (n && !burst->messages)
+        burst->messages = g_array_sized_new(FALSE, FALSE, sizeof(gint32), 4);
+    for (guint i = 0; i < n && burst->messages->len < IOTFP_SHAPE_MAX; i++) {
+        gint32 signed_len = from_device ? lengths[i] : -(gint32)lengths[i];
+        g_array_append_val(burst->messages, signed_len);
+    }
+}
+
 /* Digits by hand: shapes are formatted for every packet a tree shows, and a
  * printf per length was most of the plugin's cost in tshark -T fields. */
 static void append_number(GString *out, char sign, guint32 magnitude)
@@ -47,14 +59,25 @@ static void append_number(GString *out, char sign, guint32 magnitude)
         g_string_append_c(out, digits[--n]);
 }
 
-void iotfp_burst_append_lengths(const iotfp_burst *burst, guint from, GString *out)
+static void append_signed(const GArray *lengths, guint from, GString *out)
 {
-    for (guint i = from; i < burst->shape->len; i++) {
-        gint32 length = g_array_index(burst->shape, gint32, i);
+    for (guint i = from; i < lengths->len; i++) {
+        gint32 length = g_array_index(lengths, gint32, i);
         if (i)
             g_string_append_c(out, ' ');
         append_number(out, length < 0 ? '-' : '+', length < 0 ? 0u - (guint32)length : (guint32)length);
     }
+}
+
+void iotfp_burst_append_lengths(const iotfp_burst *burst, guint from, GString *out)
+{
+    append_signed(burst->shape, from, out);
+}
+
+void iotfp_burst_format_messages(const iotfp_burst *burst, GString *out)
+{
+    if (burst->messages)
+        append_signed(burst->messages, 0, out);
 }
 
 void iotfp_burst_append_more(const iotfp_burst *burst, GString *out)

@@ -33,7 +33,6 @@ void iotfp_detector_free(iotfp_detector *detector)
 static void classify(const iotfp_detector *detector, const iotfp_burst *burst, const iotfp_conv_facts *facts,
                      const char *pinned_model, cached_detection *out)
 {
-    const gint32 *shape = (const gint32 *)(gpointer)burst->shape->data;
     const iotfp_event_classifier *pinned = iotfp_signature_set_find(detector->set, pinned_model);
     guint candidates = 0;
     const iotfp_signature *only_candidate = NULL;
@@ -46,7 +45,8 @@ static void classify(const iotfp_detector *detector, const iotfp_burst *burst, c
         candidates++;
         only_candidate = signature;
         iotfp_event_match match;
-        iotfp_event_classifier_classify(classifier, shape, burst->shape->len, &match);
+        const GArray *lengths = iotfp_signature_burst_lengths(signature, burst);
+        iotfp_event_classifier_classify(classifier, (const gint32 *)(gpointer)lengths->data, lengths->len, &match);
         if (match.event && (!out->detection.event || match.distance < out->detection.distance))
             out->detection = (iotfp_detection){ signature, match.event, match.distance };
     }

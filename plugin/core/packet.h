@@ -20,6 +20,10 @@ typedef enum {
 
 #define IOTFP_IP_PROTO_ESP 50
 
+/* Application records ending in one packet that are kept; a packet rarely
+ * ends more than two. */
+#define IOTFP_PACKET_MESSAGES_MAX 8
+
 typedef struct {
     guint32 frame;        /* 1-based, in capture order */
     gint64 time_ns;       /* absolute capture time; need not be monotonic */
@@ -34,6 +38,12 @@ typedef struct {
     guint32 ip_len;       /* whole IP packet: IPv4 total length, IPv6 40 + payload length */
     guint8 ip_proto;      /* IPv4 protocol or IPv6 next header (50: ESP) */
     guint8 tcp_flags;     /* TCP header flag bits (IOTFP_TCP_*), 0 for other transports */
+    /* The application's own messages that end in this packet, whatever the
+     * segments that carried them: TLS application-data records, by their
+     * record length. The handshake is left out: certificate chains and
+     * session resumption differ between homes and say nothing of the event. */
+    guint8 n_messages;
+    guint16 message_len[IOTFP_PACKET_MESSAGES_MAX];
 } iotfp_packet;
 
 #endif

@@ -13,6 +13,7 @@ typedef struct {
     iotfp_signature *signature;
     iotfp_event_class *event; /* the section being read */
     guint samples;
+    gboolean have_shape;
     /* Action-model keys seen, to check the model is complete. */
     gboolean action_padding, action_base, action_command, action_residual, action_counts;
     GError **error;
@@ -247,6 +248,20 @@ static gboolean parse_match(parser *p, gchar **args, guint nargs)
         return fail(p, "unknown match kind '%s' (port, cloud, platform)", args[0]);
     }
     g_array_append_val(p->signature->matches, match);
+    return TRUE;
+}
+
+static gboolean parse_shape_kind(parser *p, const char *kind)
+{
+    if (p->have_shape)
+        return fail(p, "'shape' given twice");
+    p->have_shape = TRUE;
+    if (strcmp(kind, "segments") == 0)
+        p->signature->shape = IOTFP_SHAPE_SEGMENTS;
+    else if (strcmp(kind, "messages") == 0)
+        p->signature->shape = IOTFP_SHAPE_MESSAGES;
+    else
+        return fail(p, "shape '%s' is neither segments nor messages", kind);
     return TRUE;
 }
 
@@ -503,6 +518,8 @@ static gboolean parse_line(parser *p, gchar **words)
         return set_string_once(p, key, &p->signature->platform, args[0], TRUE);
     if (strcmp(key, "burst_gap_ms") == 0)
         return parse_uint(p, key, args[0], 3600000, &p->signature->burst_gap_ms);
+    if (strcmp(key, "shape") == 0)
+        return parse_shape_kind(p, args[0]);
     if (strcmp(key, "k") == 0)
         return parse_uint(p, key, args[0], IOTFP_SIGNATURE_MAX_K, &p->signature->k) &&
                (p->signature->k > 0 || fail(p, "k must be at least 1"));
@@ -700,7 +717,10 @@ char *iotfp_signature_format(const iotfp_signature *signature)
             g_string_append_printf(out, "match %s %s\n", match->kind == IOTFP_MATCH_CLOUD ? "cloud" : "platform",
                                    match->pattern);
     }
-    g_string_append_printf(out, "burst_gap_ms %u\nk %u\n", signature->burst_gap_ms, signature->k);
+    g_string_append_printf(out, "burst_gap_ms %u\n", signature->burst_gap_ms);
+    if (signature->shape == IOTFP_SHAPE_MESSAGES)
+        g_string_append(out, "shape messages\n");
+    g_string_append_printf(out, "k %u\n", signature->k);
     for (guint i = 0; i < signature->events->len; i++) {
         const iotfp_event_class *event = g_ptr_array_index(signature->events, i);
         char threshold[G_ASCII_DTOSTR_BUF_SIZE];
@@ -720,4 +740,11 @@ char *iotfp_signature_format(const iotfp_signature *signature)
     if (signature->action_model)
         format_action_model(out, signature->action_model);
     return g_string_free(out, FALSE);
+}
+
+const GArray *iotfp_signature_burst_lengths(const iotfp_signature *signature, const iotfp_burst *burst)
+{
+    if (signature->shape == IOTFP_SHAPE_MESSAGES && burst->messages)
+        return burst->messages;
+    return burst->shape;
 }

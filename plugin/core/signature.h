@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "action_prior.h"
+#include "burst.h"
 #include "decompose.h"
 
 #define IOTFP_SIGNATURE_VERSION 1
@@ -62,12 +63,19 @@ typedef struct {
     iotfp_action_prior prior;        /* posterior ranking; see action_prior.h */
 } iotfp_action_model;
 
+/* What a signature's samples are lengths of (burst.h). */
+typedef enum {
+    IOTFP_SHAPE_SEGMENTS,  /* transport payloads: what every capture shows */
+    IOTFP_SHAPE_MESSAGES,  /* the application's records where visible, else the segments */
+} iotfp_shape_kind;
+
 typedef struct {
     char *source;        /* file it was read from, for messages */
     char *model;
     char *platform;      /* NULL when not stated */
     GArray *matches;     /* iotfp_match: all must hold for a conversation to be this model */
     guint burst_gap_ms;  /* segmentation the samples were learned with */
+    iotfp_shape_kind shape;
     guint k;             /* neighbours that vote */
     GPtrArray *events;   /* iotfp_event_class */
     iotfp_action_model *action_model; /* NULL: the model carries no action sets */
@@ -88,6 +96,10 @@ gboolean iotfp_signature_valid_name(const char *name);
 iotfp_signature *iotfp_signature_new(const char *model);
 iotfp_event_class *iotfp_signature_add_event(iotfp_signature *signature, const char *name);
 void iotfp_event_class_add_sample(iotfp_event_class *event, const gint32 *lengths, guint n);
+
+/* The lengths of the burst that the signature's samples compare with: its
+ * messages for a messages signature when it has any, else its segments. */
+const GArray *iotfp_signature_burst_lengths(const iotfp_signature *signature, const iotfp_burst *burst);
 const iotfp_event_class *iotfp_signature_find_event(const iotfp_signature *signature, const char *name);
 /* Gives the signature an empty action model (replacing any) to fill with
  * iotfp_action_model_add; padding, base, tolerance and command as given. */

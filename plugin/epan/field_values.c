@@ -68,3 +68,16 @@ const char *iotfp_field_first_string(proto_tree *tree, int hf)
     GPtrArray *found = iotfp_field_occurrences(tree, hf);
     return found ? fvalue_get_string(iotfp_field_value(g_ptr_array_index(found, 0))) : NULL;
 }
+
+gboolean iotfp_field_uint_beside(proto_tree *tree, int hf, const field_info *near, gint offset, guint32 *value)
+{
+    GPtrArray *found = iotfp_field_occurrences(tree, hf);
+    for (guint i = 0; found && i < found->len; i++) {
+        field_info *finfo = g_ptr_array_index(found, i);
+        if (finfo->ds_tvb == near->ds_tvb && finfo->start == near->start + offset) {
+            *value = fvalue_get_uinteger(iotfp_field_value(finfo));
+            return TRUE;
+        }
+    }
+    return FALSE;
+}

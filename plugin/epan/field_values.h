@@ -21,6 +21,11 @@ fvalue_t *iotfp_field_value(field_info *finfo);
 gboolean iotfp_field_last_uint(proto_tree *tree, int hf, guint32 *value);
 const char *iotfp_field_first_string(proto_tree *tree, int hf);
 
+/* The unsigned value of the occurrence of hf that sits `offset` bytes from
+ * field `near` in the same data source: another field of the same header,
+ * such as a TLS record's type three bytes before its length. */
+gboolean iotfp_field_uint_beside(proto_tree *tree, int hf, const field_info *near, gint offset, guint32 *value);
+
 /* iotfp_field_last_uint, and the bytes its data source holds from the start
  * of the header carrying the field (header_offset bytes before the field) to
  * the end as on the wire: what a length field of that header can claim at

@@ -40,6 +40,7 @@ static int hf_iotfp_burst_bytes = -1;
 static int hf_iotfp_burst_start = -1;
 static int hf_iotfp_burst_duration = -1;
 static int hf_iotfp_burst_shape = -1;
+static int hf_iotfp_burst_messages = -1;
 static int hf_iotfp_device_model = -1;
 static int hf_iotfp_event = -1;
 static int hf_iotfp_event_distance = -1;
@@ -193,6 +194,13 @@ static void add_burst(proto_tree *tree, tvbuff_t *tvb, const iotfp_burst *burst)
     if (proto_field_is_referenced(subtree, hf_iotfp_burst_shape)) {
         item = proto_tree_add_string(subtree, hf_iotfp_burst_shape, tvb, 0, 0, iotfp_shape_text(shape_texts, burst));
         proto_item_set_generated(item);
+    }
+    if (burst->messages && proto_field_is_referenced(subtree, hf_iotfp_burst_messages)) {
+        GString *text = g_string_sized_new(8 * burst->messages->len);
+        iotfp_burst_format_messages(burst, text);
+        item = proto_tree_add_string(subtree, hf_iotfp_burst_messages, tvb, 0, 0, text->str);
+        proto_item_set_generated(item);
+        g_string_free(text, TRUE);
     }
 }
 
@@ -423,6 +431,10 @@ void proto_register_iotfp(void)
         { &hf_iotfp_burst_shape,
           { "Shape", "iotfp.burst.shape", FT_STRING, BASE_NONE, NULL, 0x0,
             "Signed payload lengths: + from the device, - towards it", HFILL } },
+        { &hf_iotfp_burst_messages,
+          { "Messages", "iotfp.burst.messages", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Signed lengths of the TLS application-data records of the burst, however TCP cut them; the "
+            "handshake is left out", HFILL } },
         { &hf_iotfp_device_model,
           { "Device model", "iotfp.device.model", FT_STRING, BASE_NONE, NULL, 0x0,
             "Model whose signature explains the burst: pinned by the user, or the only or best match", HFILL } },

@@ -21,7 +21,13 @@ static struct {
     int dns_a;
     int dns_aaaa;
     int tls_sni;
+    int tls_content_type;
+    int tls_opaque_type;
+    int tls_record_length;
 } hf;
+
+#define TLS_APPLICATION_DATA 23
+#define TLS_RECORD_LENGTH_OFFSET 3 /* type, version, then the length */
 
 /* ICMP errors quote an IP and transport header cut short on purpose. */
 static int proto_icmp = -1, proto_icmpv6 = -1;
@@ -42,13 +48,16 @@ GArray *iotfp_summary_wanted_fields(void)
     hf.dns_a = iotfp_field_id("dns.a");
     hf.dns_aaaa = iotfp_field_id("dns.aaaa");
     hf.tls_sni = iotfp_field_id("tls.handshake.extensions_server_name");
+    hf.tls_content_type = iotfp_field_id("tls.record.content_type");
+    hf.tls_opaque_type = iotfp_field_id("tls.record.opaque_type");
+    hf.tls_record_length = iotfp_field_id("tls.record.length");
 
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
 
     const int ids[] = { hf.ip_len, hf.ip_proto, hf.ipv6_plen, hf.ipv6_nxt, hf.tcp_hdr_len, hf.tcp_seq_raw,
                         hf.tcp_flags, hf.tcp_len, hf.udp_length, hf.dns_response, hf.dns_query_name, hf.dns_a,
-                        hf.dns_aaaa, hf.tls_sni };
+                        hf.dns_aaaa, hf.tls_sni, hf.tls_content_type, hf.tls_opaque_type, hf.tls_record_length };
     return iotfp_field_id_array(ids, G_N_ELEMENTS(ids));
 }
 
@@ -89,6 +98,25 @@ static gboolean ip_length_exceeds_wire(proto_tree *tree)
     /* The payload length counts what follows the 40-byte fixed header. */
     return iotfp_field_last_uint_with_room(tree, hf.ipv6_plen, 4, &claimed, &room) && room >= IPV6_HEADER_LEN &&
            claimed > room - IPV6_HEADER_LEN;
+}
+
+/* The TLS application-data records that end in this packet (packet.h): TLS
+ * shows each record on the frame that completes it, whatever segments it
+ * took. A record's type is three bytes before its length; TLS 1.3 calls it
+ * the opaque type. */
+static void read_messages(proto_tree *tree, iotfp_packet *packet)
+{
+    GPtrArray *lengths = iotfp_field_occurrences(tree, hf.tls_record_length);
+    for (guint i = 0; lengths && i < lengths->len && packet->n_messages < IOTFP_PACKET_MESSAGES_MAX; i++) {
+        field_info *length = g_ptr_array_index(lengths, i);
+        guint32 type;
+        if (!iotfp_field_uint_beside(tree, hf.tls_content_type, length, -TLS_RECORD_LENGTH_OFFSET, &type) &&
+            !iotfp_field_uint_beside(tree, hf.tls_opaque_type, length, -TLS_RECORD_LENGTH_OFFSET, &type))
+            continue;
+        if (type == TLS_APPLICATION_DATA)
+            packet->message_len[packet->n_messages++] =
+                (guint16)fvalue_get_uinteger(iotfp_field_value(length));
+    }
 }
 
 gboolean iotfp_summary_build(packet_info *pinfo, proto_tree *tree, iotfp_packet *packet)
@@ -139,6 +167,8 @@ gboolean iotfp_summary_build(packet_info *pinfo, proto_tree *tree, iotfp_packet 
     packet->malformed = (packet->malformed || ip_length_exceeds_wire(tree)) && !in_icmp_error(pinfo);
     if (packet->malformed)
         packet->payload_len = 0;
+    else if (packet->transport == IOTFP_TRANSPORT_TCP)
+        read_messages(tree, packet);
     return TRUE;
 }
 

@@ -574,7 +574,7 @@ static GPtrArray *devices_to_score(const eval_options *options, const iotfp_labe
 static gboolean evaluate(eval_options *options, GError **error)
 {
     const char *capture_path = options->inputs[0], *labels_path = options->inputs[1];
-    iotfp_label_file *labels = iotfp_label_file_load(labels_path, options->pairing.device, options->pairing.planned_events, error);
+    iotfp_label_file *labels = iotfp_label_file_load(labels_path, options->pairing.device, &options->pairing.planned, error);
     if (!labels)
         return FALSE;
     guint common_gap;

@@ -37,6 +37,7 @@ typedef struct {
     char *platform;
     char *out_path;
     char *train_share_text;
+    char *shape_text;
     char **match_texts;
     char **privacy_texts;
     char **inputs;          /* CAPTURE LABELS.csv pairs */
@@ -51,6 +52,7 @@ typedef struct {
     pairing_cli pairing;
     /* Validated. */
     double train_share;
+    iotfp_shape_kind shape;
     GArray *matches;        /* iotfp_match */
     GHashTable *privacy;    /* event -> what it reveals */
     iotfp_action_learn_options action_learning;
@@ -64,9 +66,18 @@ typedef struct {
     GPtrArray *candidates;  /* the device's cloud bursts in conversations the matches accept */
     GArray *pairs;          /* iotfp_label_pair, one per label */
     gboolean *in_training;  /* per label: among the first share of its class */
+    GArray *companions;     /* companion: other bursts of a paired label's occurrence */
     GPtrArray *unlabelled;  /* candidates no label pairs with */
     guint unlabelled_in_training;
 } learn_source;
+
+/* A burst that starts within the window of a paired label besides the
+ * burst it paired with: the same action seen twice (TP-Link's command on its
+ * persistent connection, then a report session), learned as that event. */
+typedef struct {
+    guint pair;  /* index in source->pairs */
+    const iotfp_tool_burst *burst;
+} companion;
 
 static void options_clear(learn_options *options)
 {
@@ -74,6 +85,7 @@ static void options_clear(learn_options *options)
     g_free(options->platform);
     g_free(options->out_path);
     g_free(options->train_share_text);
+    g_free(options->shape_text);
     g_strfreev(options->match_texts);
     g_strfreev(options->privacy_texts);
     g_strfreev(options->inputs);
@@ -99,6 +111,8 @@ static void source_free(gpointer data)
         g_array_free(source->pairs, TRUE);
     if (source->unlabelled)
         g_ptr_array_free(source->unlabelled, TRUE);
+    if (source->companions)
+        g_array_free(source->companions, TRUE);
     g_free(source->in_training);
     g_free(source);
 }
@@ -119,6 +133,9 @@ static GOptionContext *build_option_context(learn_options *options)
           "for iotfp-eval --test-share (default 1: everything)", "SHARE" },
         { "out", 'o', 0, G_OPTION_ARG_FILENAME, &options->out_path, "Signature file to write (required)",
           "FILE.sig" },
+        { "shape", 0, 0, G_OPTION_ARG_STRING, &options->shape_text,
+          "What the samples are lengths of: segments (TCP and UDP payloads, the default) or messages (TLS "
+          "application records, whatever the MSS and segmentation; segments where a burst has none)", "KIND" },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->inputs, NULL, NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -295,6 +312,12 @@ static char *validate_options(learn_options *options)
                                n_inputs, n_inputs == 1 ? "" : "s");
     if ((problem = parse_share_option("--train-share", options->train_share_text, 1.0, &options->train_share)))
         return problem;
+    if (!options->shape_text || strcmp(options->shape_text, "segments") == 0)
+        options->shape = IOTFP_SHAPE_SEGMENTS;
+    else if (strcmp(options->shape_text, "messages") == 0)
+        options->shape = IOTFP_SHAPE_MESSAGES;
+    else
+        return g_strdup_printf("--shape '%s' is neither segments nor messages", options->shape_text);
     options->matches = g_array_new(FALSE, TRUE, sizeof(iotfp_match));
     g_array_set_clear_func(options->matches, match_clear);
     for (char **text = options->match_texts; text && *text; text++) {
@@ -362,7 +385,7 @@ static learn_source *load_source(const learn_options *options, const char *captu
 {
     learn_source *source = g_new0(learn_source, 1);
     /* Labels first: a malformed file should not wait for a long tshark run. */
-    source->labels = iotfp_label_file_load(labels_path, options->pairing.device, options->pairing.planned_events, error);
+    source->labels = iotfp_label_file_load(labels_path, options->pairing.device, &options->pairing.planned, error);
     if (!source->labels || !(source->device = pick_device(options, source->labels, error))) {
         source_free(source);
         return NULL;
@@ -398,6 +421,20 @@ static learn_source *load_source(const learn_options *options, const char *captu
         if (pair->burst)
             g_hash_table_add(paired, (gpointer)pair->burst);
     }
+    source->companions = g_array_new(FALSE, FALSE, sizeof(companion));
+    for (guint i = 0; i < source->pairs->len; i++) {
+        const iotfp_label_pair *pair = &g_array_index(source->pairs, iotfp_label_pair, i);
+        double expected = pair->label->time + options->pairing.pairing.offset;
+        for (guint b = 0; pair->burst && b < source->candidates->len; b++) {
+            const iotfp_tool_burst *burst = g_ptr_array_index(source->candidates, b);
+            if (fabs(burst->start - expected) <= options->pairing.pairing.window &&
+                !g_hash_table_contains(paired, burst)) {
+                companion found = { i, burst };
+                g_array_append_val(source->companions, found);
+                g_hash_table_add(paired, (gpointer)burst);
+            }
+        }
+    }
     source->unlabelled = g_ptr_array_new();
     for (guint i = 0; i < source->candidates->len; i++) {
         gpointer burst = g_ptr_array_index(source->candidates, i);
@@ -410,7 +447,7 @@ static learn_source *load_source(const learn_options *options, const char *captu
     return source;
 }
 
-static void print_pairs(const learn_source *source, double window)
+static void print_pairs(const learn_source *source, iotfp_shape_kind shape_kind, double window)
 {
     guint paired = 0;
     for (guint i = 0; i < source->pairs->len; i++)
@@ -425,10 +462,20 @@ static void print_pairs(const learn_source *source, double window)
         const iotfp_label_pair *pair = &g_array_index(source->pairs, iotfp_label_pair, i);
         if (!pair->burst)
             continue;
-        char *shape = iotfp_tool_burst_shape_text(pair->burst, REPORT_SHAPE_LENGTHS);
+        char *shape = iotfp_tool_burst_shape_text(pair->burst, shape_kind, REPORT_SHAPE_LENGTHS);
         printf("  %-8u %-17.3f %-24s %7u %7u %+9.3f  %s%s\n", pair->label->line, pair->label->time, pair->label->event,
                pair->burst->id, pair->burst->start_frame, pair->delta, shape,
                source->in_training[i] ? "" : "  (held out)");
+        g_free(shape);
+    }
+    for (guint i = 0; i < source->companions->len; i++) {
+        const companion *also = &g_array_index(source->companions, companion, i);
+        const iotfp_label_pair *pair = &g_array_index(source->pairs, iotfp_label_pair, also->pair);
+        char *shape = iotfp_tool_burst_shape_text(also->burst, shape_kind, REPORT_SHAPE_LENGTHS);
+        printf("  %-8u also, within the window: burst %u (frame %u, %+.3f s)  %s%s\n", pair->label->line,
+               also->burst->id, also->burst->start_frame,
+               also->burst->start - pair->burst->start + pair->delta, shape,
+               source->in_training[also->pair] ? "" : "  (held out)");
         g_free(shape);
     }
     for (guint i = 0; i < source->pairs->len; i++) {
@@ -447,7 +494,7 @@ static void print_pairs(const learn_source *source, double window)
 }
 
 /* The samples iotfp_learn reads: borrowed from the sources, which outlive them. */
-static GArray *training_samples(GPtrArray *sources, GHashTable *labelled_events)
+static GArray *training_samples(GPtrArray *sources, iotfp_shape_kind kind, GHashTable *labelled_events)
 {
     GArray *samples = g_array_new(FALSE, FALSE, sizeof(iotfp_learn_burst));
     for (guint s = 0; s < sources->len; s++) {
@@ -457,13 +504,22 @@ static GArray *training_samples(GPtrArray *sources, GHashTable *labelled_events)
             g_hash_table_add(labelled_events, pair->label->event);
             if (!pair->burst || !source->in_training[i])
                 continue;
-            iotfp_learn_burst sample = { pair->label->event, (const gint32 *)(gpointer)pair->burst->shape->data,
-                                         pair->burst->shape->len };
+            const GArray *lengths = iotfp_tool_burst_lengths(pair->burst, kind);
+            iotfp_learn_burst sample = { pair->label->event, (const gint32 *)(gpointer)lengths->data, lengths->len };
+            g_array_append_val(samples, sample);
+        }
+        for (guint i = 0; i < source->companions->len; i++) {
+            const companion *also = &g_array_index(source->companions, companion, i);
+            if (!source->in_training[also->pair])
+                continue;
+            const GArray *lengths = iotfp_tool_burst_lengths(also->burst, kind);
+            iotfp_learn_burst sample = { g_array_index(source->pairs, iotfp_label_pair, also->pair).label->event,
+                                         (const gint32 *)(gpointer)lengths->data, lengths->len };
             g_array_append_val(samples, sample);
         }
         for (guint i = 0; i < source->unlabelled_in_training; i++) {
-            const iotfp_tool_burst *burst = g_ptr_array_index(source->unlabelled, i);
-            iotfp_learn_burst sample = { NULL, (const gint32 *)(gpointer)burst->shape->data, burst->shape->len };
+            const GArray *lengths = iotfp_tool_burst_lengths(g_ptr_array_index(source->unlabelled, i), kind);
+            iotfp_learn_burst sample = { NULL, (const gint32 *)(gpointer)lengths->data, lengths->len };
             g_array_append_val(samples, sample);
         }
     }
@@ -703,7 +759,7 @@ static gboolean learn(const learn_options *options, GError **error)
         ok = source != NULL;
         if (ok) {
             g_ptr_array_add(sources, source);
-            print_pairs(source, options->pairing.pairing.window);
+            print_pairs(source, options->shape, options->pairing.pairing.window);
         }
     }
     for (guint i = 0; i < written->len; i++)
@@ -719,7 +775,7 @@ static gboolean learn(const learn_options *options, GError **error)
     }
     ok = ok && check_no_action_sets(sources, error);
     GHashTable *labelled_events = g_hash_table_new(g_str_hash, g_str_equal);
-    GArray *samples = ok ? training_samples(sources, labelled_events) : NULL;
+    GArray *samples = ok ? training_samples(sources, options->shape, labelled_events) : NULL;
     iotfp_signature *signature = NULL;
     iotfp_learn_report *report = NULL;
     if (ok) {
@@ -743,6 +799,7 @@ static gboolean learn(const learn_options *options, GError **error)
         }
     }
     if (ok) {
+        signature->shape = options->shape;
         print_learn_report(report);
         char *header = event_signature_header(options, sources, samples, report);
         ok = write_signature(options, signature, header, error);

@@ -213,16 +213,16 @@ static gboolean read_row(csv_reader *r, const GPtrArray *fields, const csv_layou
  * ..."), the step quoted or not: what was done, and its planned second. */
 #define PLANNED_STEP "^\\s*(?:\\d+\\.\\s+)?\\d+\\s+\"?(.*?)\"?\\s+-\\s+Timestamp\\s+(\\d+(?:\\.\\d+)?)\\s*$"
 
-static gboolean read_planned_step(csv_reader *r, GMatchInfo *match, const char *device, GHashTable *planned_events,
-                                  iotfp_label_file *file)
+static gboolean read_planned_step(csv_reader *r, GMatchInfo *match, const char *device,
+                                  const iotfp_planned_options *planned, iotfp_label_file *file)
 {
     char *step = g_match_info_fetch(match, 1);
     char *offset_text = g_match_info_fetch(match, 2);
     char *key = g_utf8_strdown(step, -1);
-    const char *event = planned_events ? g_hash_table_lookup(planned_events, key) : NULL;
+    const char *event = planned->events ? g_hash_table_lookup(planned->events, key) : NULL;
     gboolean ok = TRUE;
     if (!device) {
-        ok = csv_fail(r, "a scenario log names no device: give it with --device");
+        ok = csv_fail(r, "a scenario log names no device: give it with --planned-device or --device");
     } else if (!event) {
         file->steps_left_out++;
     } else {
@@ -239,8 +239,8 @@ static gboolean read_planned_step(csv_reader *r, GMatchInfo *match, const char *
     return ok;
 }
 
-iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device, GHashTable *planned_events,
-                                        GError **error)
+iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device,
+                                        const iotfp_planned_options *planned, GError **error)
 {
     char *canonical_device = NULL;
     if (only_device) {
@@ -285,7 +285,8 @@ iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_devic
             /* The log's other lines are its prose: setup, headings. */
             GMatchInfo *match;
             if (g_regex_match(planned_step, trimmed, 0, &match))
-                ok = read_planned_step(&r, match, canonical_device, planned_events, file);
+                ok = read_planned_step(&r, match, planned->device ? planned->device : canonical_device, planned,
+                                       file);
             g_match_info_free(match);
             continue;
         }

@@ -34,13 +34,18 @@ typedef struct {
     guint steps_left_out; /* of a scenario log: steps no event is named for */
 } iotfp_label_file;
 
+/* How to read a scenario log: its steps, lower-cased, to event names (NULL:
+ * none named), and the device it is about (NULL: only_device). */
+typedef struct {
+    GHashTable *events;
+    const char *device;
+} iotfp_planned_options;
+
 /* Reads a labels file. only_device (may be NULL) keeps the rows of that
  * device, and is the device of every row when the file has no device column
- * (which is an error without it). planned_events (may be NULL) maps the
- * steps of a scenario log, lower-cased, to event names. Every error names
- * the file and line. */
-iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device, GHashTable *planned_events,
-                                        GError **error);
+ * (which is an error without it). Every error names the file and line. */
+iotfp_label_file *iotfp_label_file_load(const char *path, const char *only_device,
+                                        const iotfp_planned_options *planned, GError **error);
 void iotfp_label_file_free(iotfp_label_file *file);
 
 /* The devices the labels name, sorted: a GPtrArray of borrowed strings. */

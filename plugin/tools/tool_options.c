@@ -27,6 +27,9 @@ void pairing_cli_add_entries(GOptionContext *context, pairing_cli *cli)
         { "planned-event", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->planned_event_texts,
           "Of a scenario log (\"04 On - Timestamp 240\"): the event a step stands for, e.g. On=power_on; steps "
           "named by none are left out (repeatable)", "STEP=EVENT" },
+        { "planned-device", 0, 0, G_OPTION_ARG_STRING, &cli->planned_device,
+          "The device of the scenario logs, when other labels files name other devices (default: --device)",
+          "ADDR" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_option_context_add_main_entries(context, entries, NULL);
@@ -63,9 +66,16 @@ char *pairing_cli_validate(pairing_cli *cli)
         const char *equals = strrchr(*text, '=');
         if (!equals || equals == *text || !iotfp_signature_valid_name(equals + 1))
             return g_strdup_printf("--planned-event '%s' is not STEP=EVENT, such as On=power_on", *text);
-        if (!cli->planned_events)
-            cli->planned_events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-        g_hash_table_insert(cli->planned_events, g_utf8_strdown(*text, equals - *text), g_strdup(equals + 1));
+        if (!cli->planned.events)
+            cli->planned.events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        g_hash_table_insert(cli->planned.events, g_utf8_strdown(*text, equals - *text), g_strdup(equals + 1));
+    }
+    if (cli->planned_device) {
+        char *canonical = iotfp_canonical_address(cli->planned_device);
+        if (!canonical)
+            return g_strdup_printf("--planned-device '%s' is not an IPv4 or IPv6 address", cli->planned_device);
+        g_free(cli->planned_device);
+        cli->planned.device = cli->planned_device = canonical;
     }
     if (cli->device) {
         char *canonical = iotfp_canonical_address(cli->device);
@@ -85,8 +95,9 @@ void pairing_cli_clear(pairing_cli *cli)
     g_free(cli->device);
     g_free(cli->tshark);
     g_strfreev(cli->planned_event_texts);
-    if (cli->planned_events)
-        g_hash_table_destroy(cli->planned_events);
+    g_free(cli->planned_device);
+    if (cli->planned.events)
+        g_hash_table_destroy(cli->planned.events);
 }
 
 void align_planned_labels(const iotfp_label_file *file, GPtrArray *labels, const GPtrArray *candidates,

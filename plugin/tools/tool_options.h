@@ -22,14 +22,15 @@ typedef struct {
     char *device;
     char *tshark;
     char **planned_event_texts;
+    char *planned_device;
     /* Validated values. */
     iotfp_pairing_options pairing;
     guint burst_gap_ms;
-    GHashTable *planned_events;  /* a scenario log's steps, lower-cased -> event; NULL: none given */
+    iotfp_planned_options planned;  /* .device is planned_device, canonical */
 } pairing_cli;
 
 /* GOption entries for --window, --offset, --gap, --device, --tshark,
- * --planned-event. */
+ * --planned-event, --planned-device. */
 void pairing_cli_add_entries(GOptionContext *context, pairing_cli *cli);
 /* NULL when valid; else the usage error. */
 char *pairing_cli_validate(pairing_cli *cli);

@@ -17,6 +17,7 @@ enum {
     COL_BURST,
     COL_BURST_START,
     COL_SHAPE,
+    COL_MESSAGES,
     COL_CLOUD,
     COL_IP_SRC,
     COL_IPV6_SRC,
@@ -33,7 +34,7 @@ enum {
 
 static const char *const column_fields[N_EVENT_COLUMNS] = {
     "frame.number", "frame.time_epoch", "iotfp.device", "iotfp.scope", "iotfp.conv", "iotfp.burst",
-    "iotfp.burst.start", "iotfp.burst.shape", "iotfp.cloud", "ip.src", "ipv6.src", "tcp.srcport",
+    "iotfp.burst.start", "iotfp.burst.shape", "iotfp.burst.messages", "iotfp.cloud", "ip.src", "ipv6.src", "tcp.srcport",
     "tcp.dstport", "udp.srcport", "udp.dstport", "iotfp.event", "iotfp.event.distance", "iotfp.device.model",
 };
 
@@ -45,6 +46,8 @@ static void tool_burst_free(gpointer data)
     g_free(burst->event);
     g_free(burst->model);
     g_array_free(burst->shape, TRUE);
+    if (burst->messages)
+        g_array_free(burst->messages, TRUE);
     g_array_free(burst->cloud_ports, TRUE);
     g_free(burst);
 }
@@ -66,12 +69,13 @@ gboolean iotfp_tool_burst_has_cloud_port(const iotfp_tool_burst *burst, guint po
     return FALSE;
 }
 
-char *iotfp_tool_burst_shape_text(const iotfp_tool_burst *burst, guint max_lengths)
+char *iotfp_tool_burst_shape_text(const iotfp_tool_burst *burst, iotfp_shape_kind kind, guint max_lengths)
 {
+    const GArray *lengths = iotfp_tool_burst_lengths(burst, kind);
     GString *text = g_string_new(NULL);
-    for (guint i = 0; i < burst->shape->len && i < max_lengths; i++)
-        g_string_append_printf(text, "%s%+d", i ? " " : "", g_array_index(burst->shape, gint32, i));
-    if (burst->shape->len > max_lengths)
+    for (guint i = 0; i < lengths->len && i < max_lengths; i++)
+        g_string_append_printf(text, "%s%+d", i ? " " : "", g_array_index(lengths, gint32, i));
+    if (lengths->len > max_lengths)
         g_string_append(text, " ...");
     return g_string_free(text, FALSE);
 }
@@ -176,6 +180,12 @@ static gboolean new_burst(reader *r, gchar **cols, guint32 id, double time, GErr
     if (!parse_shape(cols[COL_SHAPE], burst->shape))
         return row_error(r, error, "frame %s: burst %u has no valid shape ('%s')", cols[COL_FRAME], id,
                          cols[COL_SHAPE]);
+    if (*cols[COL_MESSAGES]) {
+        burst->messages = g_array_new(FALSE, FALSE, sizeof(gint32));
+        if (!parse_shape(cols[COL_MESSAGES], burst->messages))
+            return row_error(r, error, "frame %s: burst %u has no valid messages ('%s')", cols[COL_FRAME], id,
+                             cols[COL_MESSAGES]);
+    }
     if (r->request->with_events) {
         if (*cols[COL_EVENT])
             burst->event = g_strdup(cols[COL_EVENT]);
@@ -250,4 +260,9 @@ iotfp_capture_bursts *iotfp_tshark_read_bursts(const char *capture, const iotfp_
     }
     g_ptr_array_sort(result->bursts, by_start);
     return result;
+}
+
+const GArray *iotfp_tool_burst_lengths(const iotfp_tool_burst *burst, iotfp_shape_kind kind)
+{
+    return kind == IOTFP_SHAPE_MESSAGES && burst->messages ? burst->messages : burst->shape;
 }

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "signature.h"
 #include "tshark_run.h"
 
 typedef struct {
@@ -17,6 +18,7 @@ typedef struct {
     char *cloud;           /* iotfp.cloud: the remote's learned name or address; "" when absent */
     double start;          /* earliest member timestamp, epoch seconds (the core's burst start) */
     GArray *shape;         /* gint32 signed payload lengths, the first IOTFP_SHAPE_MAX of them */
+    GArray *messages;      /* gint32 iotfp.burst.messages; NULL when the burst has none */
     GArray *cloud_ports;   /* guint16, each distinct port seen on the remote side of a member */
     /* Filled only when events were asked for (iotfp-eval). */
     char *event;           /* iotfp.event; NULL when no signature applies to the conversation */
@@ -48,8 +50,11 @@ void iotfp_capture_bursts_free(iotfp_capture_bursts *capture);
 
 gboolean iotfp_tool_burst_has_cloud_port(const iotfp_tool_burst *burst, guint port);
 
-/* The shape as the plugin writes it, "+142 -1452", for reports. At most
- * max_lengths lengths, then " ..." */
-char *iotfp_tool_burst_shape_text(const iotfp_tool_burst *burst, guint max_lengths);
+/* What a signature of that kind compares: as iotfp_signature_burst_lengths. */
+const GArray *iotfp_tool_burst_lengths(const iotfp_tool_burst *burst, iotfp_shape_kind kind);
+
+/* The lengths a signature of that kind compares, as the plugin writes them,
+ * "+142 -1452", for reports. At most max_lengths lengths, then " ..." */
+char *iotfp_tool_burst_shape_text(const iotfp_tool_burst *burst, iotfp_shape_kind kind, guint max_lengths);
 
 #endif

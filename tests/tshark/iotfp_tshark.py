@@ -193,6 +193,38 @@ def run_tool(args, timeout=120):
         sys.exit("FAIL: %s did not finish in %d s" % (" ".join(args), timeout))
 
 
+class Checks:
+    """Failed expectations, reported together at the end of a test."""
+
+    def __init__(self):
+        self.failures = []
+
+    def expect(self, condition, message):
+        if not condition:
+            self.failures.append(message)
+
+    def finish(self):
+        if self.failures:
+            sys.exit("FAIL: " + "; ".join(self.failures))
+        print("PASS")
+
+
+def run_program(command, env):
+    """Runs one of the project's tools (iotfp-learn, iotfp-eval...); its stdout, or exit as a failure."""
+    proc = subprocess.run(command, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit("FAIL: %s exited %d:\n%s%s" % (command[0], proc.returncode, proc.stdout, proc.stderr))
+    return proc.stdout
+
+
+def eval_result(stdout):
+    """The figures of iotfp-eval's last line, RESULT device=all labelled=N ..., as strings."""
+    last = stdout.rstrip().splitlines()[-1]
+    if not last.startswith("RESULT device=all "):
+        sys.exit("FAIL: iotfp-eval's last line is not its RESULT line: %s" % last)
+    return dict(item.split("=", 1) for item in last.split()[1:])
+
+
 def generate(scenario, workdir, seed=1):
     """Runs iotfp-gen; returns (pcap, truth rows, labels rows)."""
     base = os.path.join(workdir, "%s-%d" % (scenario, seed))

@@ -10,7 +10,6 @@ shared real captures (docs/EVALUATION.md, "Events").
   figure docs/EVALUATION.md states), and its false events per device-day
   printed and bounded by the figure stated there."""
 import os
-import subprocess
 import sys
 
 import iotfp_tshark
@@ -22,12 +21,8 @@ UNCOVERED = ["philips-hue.lan", "philips-hue.wlan2.4", "smartthings-hub.lan", "s
 SCHLAGE = ("192.168.1.122", "schlage-lock")
 STATED_FOUND = 14          # labelled events of the held-out 40%, all found
 STATED_FALSE = 1           # false events in those 2.9 days
-failures = []
-
-
-def expect(condition, message):
-    if not condition:
-        failures.append(message)
+checks = iotfp_tshark.Checks()
+expect = checks.expect
 
 
 def claims(tshark, capture):
@@ -54,18 +49,14 @@ def main():
     expect(not blink, "blink-cam-01: %d bursts claimed, e.g. %s" % (len(blink), sorted(blink)[:3]))
 
     labels = tshark.private_dir("labels")
-    subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "tjo_labels.py"), "--data", tjo, labels],
-                   check=True, capture_output=True)
     env = dict(os.environ, IOTFP_TSHARK=tshark.wrapper_script())
-    proc = subprocess.run([iotfp_tshark.tool("iotfp-eval"), "--signatures", signatures, "--test-share", "0.4",
-                           "--idle", "--device", SCHLAGE[0], "--offset", "1", "--window", "3",
-                           tshark.readable_copy(os.path.join(tjo, "schlage-lock-01.pcap")),
-                           os.path.join(labels, "schlage-lock-01.labels.csv")],
-                          env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit("FAIL: iotfp-eval exited %d:\n%s" % (proc.returncode, proc.stderr))
-    last = proc.stdout.rstrip().splitlines()[-1]
-    result = dict(item.split("=", 1) for item in last.split()[1:])
+    iotfp_tshark.run_program([sys.executable, os.path.join(os.path.dirname(__file__), "tjo_labels.py"), "--data", tjo,
+                              labels], env)
+    result = iotfp_tshark.eval_result(iotfp_tshark.run_program(
+        [iotfp_tshark.tool("iotfp-eval"), "--signatures", signatures, "--test-share", "0.4", "--idle",
+         "--device", SCHLAGE[0], "--offset", "1", "--window", "3",
+         tshark.readable_copy(os.path.join(tjo, "schlage-lock-01.pcap")),
+         os.path.join(labels, "schlage-lock-01.labels.csv")], env))
     print("schlage-lock, bundled signature, held-out 40%%: %s of %s labelled found, %s false in %s days"
           % (result["contained"], result["labelled"], result["false"], result["days"]))
     expect(int(result["labelled"]) == STATED_FOUND and int(result["contained"]) == STATED_FOUND,
@@ -74,9 +65,7 @@ def main():
     expect(int(result["false"]) <= STATED_FALSE,
            "schlage-lock: %s false events, docs state %d" % (result["false"], STATED_FALSE))
 
-    if failures:
-        sys.exit("FAIL: " + "; ".join(failures))
-    print("PASS")
+    checks.finish()
 
 
 if __name__ == "__main__":

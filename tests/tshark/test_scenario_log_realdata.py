@@ -10,27 +10,15 @@ on/off steps within 1 s of a burst (the two Alexa voice steps come about
 as a power event; at most two false events, which are those two voice
 commands' own bursts."""
 import os
-import subprocess
-import sys
 
 import iotfp_tshark
 
 PLUG = "192.168.1.135"
 STEPS = ["On=power_on", "Off=power_off", "Alexa, turn on TP-Link plug=power_on",
          "Alexa, turn off TP-Link plug=power_off"]
-failures = []
+checks = iotfp_tshark.Checks()
+expect = checks.expect
 
-
-def expect(condition, message):
-    if not condition:
-        failures.append(message)
-
-
-def run(command, env):
-    proc = subprocess.run(command, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit("FAIL: %s exited %d:\n%s%s" % (command[0], proc.returncode, proc.stdout, proc.stderr))
-    return proc.stdout
 
 
 def main():
@@ -43,17 +31,18 @@ def main():
     signature = os.path.join(tshark.private_dir("signatures"), "tplink-plug.sig")
     planned = ["--device", PLUG] + ["--planned-event=" + step for step in STEPS]
 
-    report = run([iotfp_tshark.tool("iotfp-learn"), "--model", "tplink-plug", "--match", "platform:tplink",
-                  "--match", "port:443", "--train-share", "0.43", "--out", signature] + planned + [capture, log], env)
+    report = iotfp_tshark.run_program([iotfp_tshark.tool("iotfp-learn"), "--model", "tplink-plug", "--match",
+                                       "platform:tplink", "--match", "port:443", "--train-share", "0.43", "--out",
+                                       signature] + planned + [capture, log], env)
     os.chmod(signature, 0o644)
     alignment = next((line for line in report.splitlines() if "aligned on the capture" in line), "")
     print(alignment)
     expect("14 steps named as events" in alignment and "12 of the 14 steps then have a candidate burst" in alignment,
            "alignment: %r" % alignment)
 
-    scored = run([iotfp_tshark.tool("iotfp-eval"), "--signatures", signature, "--test-share", "0.57"] + planned
-                 + [capture, log], env)
-    result = dict(item.split("=", 1) for item in scored.rstrip().splitlines()[-1].split()[1:])
+    result = iotfp_tshark.eval_result(iotfp_tshark.run_program(
+        [iotfp_tshark.tool("iotfp-eval"), "--signatures", signature, "--test-share", "0.57"] + planned
+        + [capture, log], env))
     print("held out: %s labelled, %s right by containment, %s without a burst, %s false events"
           % (result["labelled"], result["contained"], result["unpaired"], result["false"]))
     expect(int(result["labelled"]) == 8 and int(result["unpaired"]) == 2,
@@ -62,9 +51,7 @@ def main():
     expect(int(result["contained"]) == 6, "held-out app commands named: %s of 6" % result["contained"])
     expect(int(result["false"]) <= 2, "false events: %s, want at most the 2 late voice commands" % result["false"])
 
-    if failures:
-        sys.exit("FAIL: " + "; ".join(failures))
-    print("PASS")
+    checks.finish()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 #include "burst.h"
+#include "signature.h"
 
 static char *shape_of(const iotfp_burst *burst)
 {
@@ -67,6 +68,36 @@ static void test_long_shape_is_capped(void)
     iotfp_burst_free(burst);
 }
 
+/* Messages: only those that end in member packets, signed by the packet's
+ * direction, and a messages signature compares them; segments otherwise. */
+static void test_messages(void)
+{
+    iotfp_burst *burst = iotfp_burst_new(1, 1);
+    iotfp_burst_add(burst, 1, 0, 1448);
+    iotfp_burst_add_messages(burst, NULL, 0, TRUE);
+    g_assert_null(burst->messages);
+    iotfp_signature *messages = iotfp_signature_new("m");
+    messages->shape = IOTFP_SHAPE_MESSAGES;
+    g_assert_true(iotfp_signature_burst_lengths(messages, burst) == burst->shape);
+
+    const guint16 reply[] = { 1161, 29 };
+    const guint16 request[] = { 518 };
+    iotfp_burst_add(burst, 2, 0, 523);
+    iotfp_burst_add_messages(burst, request, 1, TRUE);
+    iotfp_burst_add(burst, 3, 0, -1195);
+    iotfp_burst_add_messages(burst, reply, 2, FALSE);
+    GString *text = g_string_new(NULL);
+    iotfp_burst_format_messages(burst, text);
+    g_assert_cmpstr(text->str, ==, "+518 -1161 -29");
+    g_string_free(text, TRUE);
+    g_assert_true(iotfp_signature_burst_lengths(messages, burst) == burst->messages);
+    iotfp_signature *segments = iotfp_signature_new("s");
+    g_assert_true(iotfp_signature_burst_lengths(segments, burst) == burst->shape);
+    iotfp_signature_free(segments);
+    iotfp_signature_free(messages);
+    iotfp_burst_free(burst);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -74,5 +105,6 @@ int main(int argc, char **argv)
     g_test_add_func("/burst/out-of-order-time", test_out_of_order_time);
     g_test_add_func("/burst/extreme-lengths", test_extreme_lengths);
     g_test_add_func("/burst/long-shape-capped", test_long_shape_is_capped);
+    g_test_add_func("/burst/messages", test_messages);
     return g_test_run();
 }

@@ -43,7 +43,8 @@ static void test_reads_steps(void)
     char *path = write_temp(scenario);
     GHashTable *table = events();
     GError *error = NULL;
-    iotfp_label_file *file = iotfp_label_file_load(path, "192.168.1.5", table, &error);
+    iotfp_planned_options planned = { table, NULL };
+    iotfp_label_file *file = iotfp_label_file_load(path, "192.168.1.5", &planned, &error);
     g_assert_no_error(error);
     g_assert_true(file->planned);
     g_assert_cmpuint(file->labels->len, ==, 3);
@@ -58,12 +59,19 @@ static void test_reads_steps(void)
     iotfp_label_file_free(file);
 
     /* No device, or no step named: a message, never an empty set of labels. */
-    g_assert_null(iotfp_label_file_load(path, NULL, table, &error));
+    g_assert_null(iotfp_label_file_load(path, NULL, &planned, &error));
     g_assert_nonnull(strstr(error->message, ":4: a scenario log names no device"));
     g_clear_error(&error);
-    g_assert_null(iotfp_label_file_load(path, "192.168.1.5", NULL, &error));
+    iotfp_planned_options none = { NULL, NULL };
+    g_assert_null(iotfp_label_file_load(path, "192.168.1.5", &none, &error));
     g_assert_nonnull(strstr(error->message, "--planned-event"));
     g_clear_error(&error);
+    /* --planned-device: the log's device, whatever the other files name. */
+    iotfp_planned_options on_device = { table, "10.0.0.9" };
+    file = iotfp_label_file_load(path, NULL, &on_device, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(((iotfp_label *)g_ptr_array_index(file->labels, 0))->device, ==, "10.0.0.9");
+    iotfp_label_file_free(file);
     g_hash_table_destroy(table);
     g_unlink(path);
     g_free(path);

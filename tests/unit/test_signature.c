@@ -63,6 +63,17 @@ static void test_good_file(void)
     g_free(text);
     g_free(text_again);
     iotfp_signature_free(again);
+    g_assert_cmpint(sig->shape, ==, IOTFP_SHAPE_SEGMENTS);
+
+    /* A messages signature reads back as one. */
+    sig->shape = IOTFP_SHAPE_MESSAGES;
+    text = iotfp_signature_format(sig);
+    g_assert_nonnull(strstr(text, "\nshape messages\n"));
+    again = parse(text, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(again->shape, ==, IOTFP_SHAPE_MESSAGES);
+    g_free(text);
+    iotfp_signature_free(again);
     iotfp_signature_free(sig);
 }
 
@@ -95,6 +106,8 @@ static void test_malformed(void)
     BAD(HEAD "model n\n", "bad.sig:4: 'model' given twice");
     BAD(HEAD "model\n", "takes one value");
     BAD(HEAD "colour red\n", "unknown keyword 'colour'");
+    BAD(HEAD "shape packets\n", "bad.sig:4: shape 'packets' is neither segments nor messages");
+    BAD(HEAD "shape messages\nshape segments\n", "bad.sig:5: 'shape' given twice");
     BAD(HEAD "sample +1\n", "'sample' before any 'event'");
     BAD(HEAD "threshold 1\n", "'threshold' before any 'event'");
     BAD(HEAD "event e\n", "event 'e' has no sample");
