@@ -67,7 +67,9 @@ const iotfp_feature *iotfp_conv_features_get(const iotfp_conv_features *features
 
 /* The decided platform (an interned string: its address stays put for the
  * life of the process, as the event detector's cache requires) and the
- * features that decided it. Both NULL when there is none; NULL-safe. */
+ * features that decided it; NULL-safe. With no platform, the evidence is that
+ * of the "none" rule that decided there is none (a generic service such as
+ * DNS or a CDN), or NULL when no rule held. */
 const char *iotfp_conv_features_platform(const iotfp_conv_features *features);
 const char *iotfp_conv_features_evidence(const iotfp_conv_features *features);
 void iotfp_conv_features_set_platform(iotfp_conv_features *features, const char *interned_platform,

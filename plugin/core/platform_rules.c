@@ -377,12 +377,10 @@ const char *iotfp_platform_rules_match(const iotfp_platform_rules *rules, const 
             guint n_used = rule_holds(r, features, used);
             if (n_used == 0)
                 continue;
-            if (r->none)
-                return NULL;
             for (guint u = 0; u < n_used; u++)
                 g_string_append_printf(evidence, "%s%s %s", u ? ", " : "", iotfp_feature_kind_name(used[u]->kind),
                                        used[u]->value);
-            return r->platform;
+            return r->none ? NULL : r->platform;
         }
     }
     return NULL;
@@ -393,8 +391,9 @@ void iotfp_platform_rules_apply(const iotfp_platform_rules *rules, iotfp_conv_fe
     GString *evidence = g_string_new(NULL);
     const char *platform = iotfp_platform_rules_match(rules, features, evidence);
     /* Interned only once decided: the platforms rules decide are few, and a
-     * conversation must keep its platform when the rules are reloaded. */
+     * conversation must keep its platform when the rules are reloaded. A
+     * "none" rule leaves evidence and no platform: the reason there is none. */
     iotfp_conv_features_set_platform(features, platform ? g_intern_string(platform) : NULL,
-                                     platform ? evidence->str : NULL);
+                                     evidence->len ? evidence->str : NULL);
     g_string_free(evidence, TRUE);
 }

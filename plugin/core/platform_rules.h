@@ -53,7 +53,8 @@ const GPtrArray *iotfp_platform_rules_magic_names(const iotfp_platform_rules *ru
 
 /* The platform of the first rule that holds (valid while the set lives;
  * NULL when no rule holds or a "none" rule decides), with the features that
- * made it hold appended to evidence ("sni use1-api.tplinkra.com, port 443"). */
+ * made it hold appended to evidence ("sni use1-api.tplinkra.com, port 443"):
+ * a "none" rule's too, which says why the conversation has no platform. */
 const char *iotfp_platform_rules_match(const iotfp_platform_rules *rules, const iotfp_conv_features *features,
                                        GString *evidence);
 /* Matches and stores the result in the features, the platform interned

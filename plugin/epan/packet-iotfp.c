@@ -47,6 +47,7 @@ static int hf_iotfp_event_distance = -1;
 static int hf_iotfp_event_privacy = -1;
 static int hf_iotfp_platform = -1;
 static int hf_iotfp_platform_evidence = -1;
+static int hf_iotfp_platform_none = -1;
 static int hf_iotfp_activity = -1;
 static int hf_iotfp_device_type = -1;
 static int hf_iotfp_device_type_confidence = -1;
@@ -327,6 +328,10 @@ static void add_tree(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const 
         item = proto_tree_add_string(iotfp_tree, hf_iotfp_platform_evidence, tvb, 0, 0,
                                      iotfp_conv_features_evidence(conv->features));
         proto_item_set_generated(item);
+    } else if (iotfp_conv_features_evidence(conv->features)) {
+        item = proto_tree_add_string(iotfp_tree, hf_iotfp_platform_none, tvb, 0, 0,
+                                     iotfp_conv_features_evidence(conv->features));
+        proto_item_set_generated(item);
     }
     add_sequence(iotfp_tree, tvb, conv->id, pinfo->num);
     item = proto_tree_add_uint(iotfp_tree, hf_iotfp_role, tvb, 0, 0, record->role);
@@ -456,6 +461,10 @@ void proto_register_iotfp(void)
           { "Evidence", "iotfp.platform.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
             "The conversation's features that made the platform's rule hold: magic, port, sni, name (DNS or "
             "SNI), http-host, http-server, mqtt-client, tls-psk-hint", HFILL } },
+        { &hf_iotfp_platform_none,
+          { "No platform", "iotfp.platform.none", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Why the conversation has no IoT platform: the features of the rule that names it a generic "
+            "service (DNS, NTP, a CDN, a connectivity check), e.g. port 53", HFILL } },
         { &hf_iotfp_activity,
           { "Activity", "iotfp.activity", FT_STRING, BASE_NONE, NULL, 0x0,
             "Daily activity (waking_up, leaving_home_long...) that the activity rules infer from the home's "

@@ -18,12 +18,20 @@
 #include "packet-iotfp.h"
 #include "registration.h"
 
-#define UNKNOWN_PLATFORM "unknown"
-
+/* A conversation with no platform says why where it can: "unknown" is left
+ * for cloud conversations that no rule explains, the ones worth a look. */
 static const char *platform_name(const iotfp_conv *conv)
 {
     const char *platform = iotfp_conv_features_platform(conv->features);
-    return platform ? platform : UNKNOWN_PLATFORM;
+    if (platform)
+        return platform;
+    if (iotfp_conv_features_evidence(conv->features))
+        return "none (generic service)";
+    if (conv->scope == IOTFP_SCOPE_LOCAL)
+        return "none (local peer)";
+    if (conv->scope == IOTFP_SCOPE_GROUP)
+        return "none (broadcast or multicast)";
+    return "unknown";
 }
 
 static const char *device_name(const iotfp_conv *conv, char text[IOTFP_ADDR_STRLEN])

@@ -20,8 +20,10 @@ sufficient name *.example.net
 platform demo-org
 sufficient name *.example.org
 """
-FIELDS = ["frame.number", "frame.len", "frame.time_relative", "iotfp.device", "iotfp.conv", "iotfp.platform",
-          "iotfp.burst", "iotfp.burst.start", "iotfp.device.model", "iotfp.event"]
+FIELDS = ["frame.number", "frame.len", "frame.time_relative", "iotfp.device", "iotfp.conv", "iotfp.scope",
+          "iotfp.platform", "iotfp.platform.none", "iotfp.burst", "iotfp.burst.start", "iotfp.device.model",
+          "iotfp.event"]
+SCOPE_LOCAL, SCOPE_GROUP = "2", "3"
 failures = []
 
 
@@ -59,8 +61,18 @@ def compare(tree, got, want):
                % (tree, " > ".join(path), got.get(path), want.get(path)))
 
 
+def platform_name(row):
+    """The tree's name for a conversation's platform: why there is none where the fields say."""
+    if row["iotfp.platform"]:
+        return row["iotfp.platform"]
+    if row["iotfp.platform.none"]:
+        return "none (generic service)"
+    return {SCOPE_LOCAL: "none (local peer)", SCOPE_GROUP: "none (broadcast or multicast)"}.get(row["iotfp.scope"],
+                                                                                              "unknown")
+
+
 def expected_platforms(rows):
-    platform_of = {r["iotfp.conv"]: r["iotfp.platform"] or "unknown" for r in rows}
+    platform_of = {r["iotfp.conv"]: platform_name(r) for r in rows}
     devices = {(r["iotfp.device"], platform_of[r["iotfp.conv"]]) for r in rows}
     frame_bytes = Counter()
     for r in rows:
@@ -88,7 +100,7 @@ def expected_devices(rows):
     counts = Counter()
     for r in burst_starts(rows):
         device = r["iotfp.device"]
-        keys = [(top,), (top, device), (top, device, "platform " + (r["iotfp.platform"] or "unknown"))]
+        keys = [(top,), (top, device), (top, device, "platform " + platform_name(r))]
         if r["iotfp.device.model"]:
             keys.append((top, device, "model " + r["iotfp.device.model"]))
         if is_event(r):

@@ -35,12 +35,14 @@ static iotfp_conv_features *features_of(const char *kind, ...)
     return features;
 }
 
-/* The platform and evidence, "platform: evidence", or "-" for none. */
+/* The platform and evidence, "platform: evidence", "none: evidence" when a
+ * "none" rule decided, or "-" when no rule held. */
 static char *decide(const iotfp_platform_rules *rules, const iotfp_conv_features *features)
 {
     GString *evidence = g_string_new(NULL);
     const char *platform = iotfp_platform_rules_match(rules, features, evidence);
-    char *result = platform ? g_strdup_printf("%s: %s", platform, evidence->str) : g_strdup("-");
+    char *result = platform ? g_strdup_printf("%s: %s", platform, evidence->str)
+                 : evidence->len ? g_strdup_printf("none: %s", evidence->str) : g_strdup("-");
     g_string_free(evidence, TRUE);
     return result;
 }
@@ -223,7 +225,7 @@ static void test_semantics(void)
     assert_decides(rules, features_of("http-host", "hub.both.example", "http-server", "Both/2", "port", "80", NULL),
                    "-");
     /* "none" decides first: NTP never gets a platform... */
-    assert_decides(rules, features_of("port", "123", "name", "ntp.tplinkra.com", NULL), "-");
+    assert_decides(rules, features_of("port", "123", "name", "ntp.tplinkra.com", NULL), "none: port 123");
     /* ...unless its own negative feature lets the next rules speak. */
     assert_decides(rules, features_of("port", "123", "magic", "special", "name", "ntp.tplinkra.com", NULL),
                    "tplink: name ntp.tplinkra.com");
@@ -238,7 +240,7 @@ static void test_semantics(void)
     g_assert_true(iotfp_conv_features_add(features, IOTFP_FEATURE_PORT, "123"));
     iotfp_platform_rules_apply(rules, features);
     g_assert_null(iotfp_conv_features_platform(features));
-    g_assert_null(iotfp_conv_features_evidence(features));
+    g_assert_cmpstr(iotfp_conv_features_evidence(features), ==, "port 123"); /* why there is none */
     iotfp_conv_features_free(features);
     g_assert_null(iotfp_conv_features_platform(NULL));
     iotfp_platform_rules_free(rules);
@@ -260,7 +262,7 @@ static void test_layering(void)
     g_assert_cmpstr(result, ==, "user: name a.example");
     g_free(result);
     g_assert_true(parse(rules, "iotfp-platforms 1\nplatform none\nsufficient name a.example\n", &error));
-    assert_decides(rules, features, "-");
+    assert_decides(rules, features, "none: name a.example");
     g_assert_cmpuint(iotfp_platform_rules_count(rules), ==, 4);
     iotfp_platform_rules_free(rules);
 }
@@ -441,14 +443,16 @@ static void test_bundled_rules(void)
     assert_decides(rules, features_of("port", "443", "name", "VS-cam.u011.immedia-semi.com", NULL),
                    "blink: name VS-cam.u011.immedia-semi.com");
     /* SSDP: generic, unless a Hue bridge announces itself. */
-    assert_decides(rules, features_of("port", "1900", NULL), "-");
+    assert_decides(rules, features_of("port", "1900", NULL), "none: port 1900");
     assert_decides(rules, features_of("port", "1900", "http-server", "Hue/1.0 UPnP/1.0 IpBridge/1.57.0", NULL),
                    "hue: http-server Hue/1.0 UPnP/1.0 IpBridge/1.57.0");
     /* Non-IoT services get no platform, whoever runs them. */
-    assert_decides(rules, features_of("port", "123", "name", "ntp1.aliyun.com", NULL), "-");
-    assert_decides(rules, features_of("port", "53", "transport", "udp", NULL), "-");
-    assert_decides(rules, features_of("port", "443", "name", "d1.cloudfront.net", NULL), "-");
-    assert_decides(rules, features_of("port", "443", "name", "connectivitycheck.gstatic.com", NULL), "-");
+    assert_decides(rules, features_of("port", "123", "name", "ntp1.aliyun.com", NULL), "none: port 123");
+    assert_decides(rules, features_of("port", "53", "transport", "udp", NULL), "none: port 53");
+    assert_decides(rules, features_of("port", "443", "name", "d1.cloudfront.net", NULL),
+                   "none: name d1.cloudfront.net");
+    assert_decides(rules, features_of("port", "443", "name", "connectivitycheck.gstatic.com", NULL),
+                   "none: name connectivitycheck.gstatic.com");
     /* A lock maker's own cloud is its platform; the Hue bridge's Philips portal is Hue's. */
     assert_decides(rules, features_of("port", "443", "name", "api.allegionengage.com", NULL),
                    "allegion: name api.allegionengage.com");
