@@ -347,6 +347,10 @@ static char *validate_options(learn_options *options)
 /* Whether the plugin would apply the model to this burst's conversation.
  * Platform matches are written to the signature but not checked here: the
  * tshark output used for learning carries no platform. */
+/* The conversations learned from, by port and cloud name. A platform match
+ * is written into the signature, for the homes it will be used in, but not
+ * required of the training capture: records such as IoTEvent's keep no
+ * handshake, so their labelled device shows no platform evidence. */
 static gboolean burst_matches(const iotfp_tool_burst *burst, const GArray *matches)
 {
     for (guint i = 0; i < matches->len; i++) {
