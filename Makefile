@@ -188,7 +188,7 @@ fuzz:
 	cd $(BUILD) && IOTFP_FUZZ_CAPTURES=1000 ctest -R fuzz_captures --output-on-failure
 
 # Event signatures of the seven IoTEvent devices (../shared/data/iotevent)
-# and of the tjo Schlage lock,
+# and of the tjo Schlage lock and Blink camera,
 # learned from the earliest 60% of each event class so that the rest stays
 # held out: tests/tshark/test_heldout_events.py scores the latest 40% with
 # iotfp-eval --test-share 0.4. tshark runs the freshly built plugin as the
@@ -252,6 +252,10 @@ signatures: build
 	    --match port:8883 --privacy lock=door --privacy unlock=door \
 	    --device 192.168.1.122 --offset 1 --window 3 \
 	    --out signatures/schlage-lock.sig $(TJO_DIR)/schlage-lock-01.pcap $(BUILD)/temp/tjo-labels/schlage-lock-01.labels.csv
+	@# tjo's Blink camera: its labels carry minutes only (tjo_labels.py).
+	$(LEARN_SIGNATURE) --model blink-camera --platform blink --match platform:blink --match port:443 --shape messages \
+	    --privacy motion=presence --device 192.168.1.129 --offset 30 --window 33 \
+	    --out signatures/blink-camera.sig $(TJO_DIR)/blink-cam-01.pcap $(BUILD)/temp/tjo-labels/blink-cam-01.labels.csv
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) $(BUILD_DEB)
