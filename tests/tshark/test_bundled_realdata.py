@@ -2,8 +2,8 @@
 shared real captures (docs/EVALUATION.md, "Events").
 
 - No bundled model claims a burst of a device it was not learned from: on
-  every shfw and tjo capture of a device without a signature, no burst
-  carries iotfp.device.model. A model claimed by its cloud port alone would
+  every shfw capture of a device without a signature, no burst carries
+  iotfp.device.model, and on tjo's captures only each device's own model. A model claimed by its cloud port alone would
   take the MQTT devices (tjo's Schlage lock, shfw's Tuya sensor).
 - The tjo lock's and camera's bundled signatures, on the latest 40% of their
   captures that `make signatures` held out: the events found and the false
