@@ -277,6 +277,46 @@ static double *class_spreads(iotfp_signature *sig)
     return spread;
 }
 
+/* The nearest sample of any other class, from any of this class's samples. */
+static double class_margin(const iotfp_event_class *event, const iotfp_event_class *other)
+{
+    double nearest = IOTFP_LEARN_MARGIN_CAP + 1;
+    for (guint i = 0; i < event->samples->len; i++) {
+        const GArray *a = g_ptr_array_index(event->samples, i);
+        for (guint j = 0; j < other->samples->len; j++) {
+            const GArray *b = g_ptr_array_index(other->samples, j);
+            nearest = MIN(nearest, iotfp_shape_distance((const gint32 *)(gpointer)a->data, a->len,
+                                                        (const gint32 *)(gpointer)b->data, b->len, nearest));
+        }
+    }
+    return nearest;
+}
+
+/* What iotfp-learn reports of each event: how far the traffic it must not be
+ * taken for lies. */
+static void set_margins(const iotfp_signature *sig, iotfp_learn_event_report **per_event)
+{
+    for (guint e = 0; e < sig->events->len; e++) {
+        if (!per_event[e])
+            continue;
+        const iotfp_event_class *event = g_ptr_array_index(sig->events, e);
+        per_event[e]->margin_to_class = per_event[e]->margin_to_other = IOTFP_LEARN_MARGIN_CAP + 1;
+        for (guint o = 0; o < sig->events->len; o++) {
+            const iotfp_event_class *other = g_ptr_array_index(sig->events, o);
+            if (o == e)
+                continue;
+            double margin = class_margin(event, other);
+            if (strcmp(other->name, IOTFP_EVENT_OTHER) == 0) {
+                per_event[e]->margin_to_other = margin;
+            } else if (margin < per_event[e]->margin_to_class || !per_event[e]->nearest_class) {
+                per_event[e]->margin_to_class = margin;
+                g_free(per_event[e]->nearest_class);
+                per_event[e]->nearest_class = g_strdup(other->name);
+            }
+        }
+    }
+}
+
 /* Leave-one-out over every sample with the signature's current k and thresholds. */
 static void score(iotfp_signature *sig, trial *t, iotfp_learn_event_report **per_event)
 {
@@ -320,6 +360,7 @@ static void report_event_free(gpointer data)
 {
     iotfp_learn_event_report *report = data;
     g_free(report->event);
+    g_free(report->nearest_class);
     g_free(report);
 }
 
@@ -426,6 +467,7 @@ iotfp_signature *iotfp_learn(const iotfp_learn_burst *bursts, guint n, const iot
         per_event[e]->threshold = event->threshold;
         g_ptr_array_add(report->events, per_event[e]);
     }
+    set_margins(sig, per_event);
     trial final = best;
     score(sig, &final, per_event);
     report->k = sig->k;

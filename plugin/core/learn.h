@@ -35,7 +35,15 @@ typedef struct {
     guint right;          /* leave-one-out: recognised as this class */
     guint as_other;       /* leave-one-out: rejected as other */
     double threshold;
+    /* Margins: the shortest distance from one of its samples to a sample of
+     * another event class (named), and to a non-event sample; above
+     * IOTFP_LEARN_MARGIN_CAP means none nearer (or no such samples). */
+    double margin_to_class;
+    char *nearest_class;  /* NULL with no other event class */
+    double margin_to_other;
 } iotfp_learn_event_report;
+
+#define IOTFP_LEARN_MARGIN_CAP 10.0
 
 typedef struct {
     guint k;

@@ -589,6 +589,19 @@ static void print_learn_report(const iotfp_learn_report *report)
         right += event->right;
     }
     printf("  %-40s %7u %7u %8s %7.1f%%\n", "all", samples, right, "", samples ? 100.0 * right / samples : 0.0);
+    printf("margins (edit distance from the class's samples to the nearest sample of another class, and of the "
+           "device's non-event traffic; '-' for none within %.0f):\n", IOTFP_LEARN_MARGIN_CAP);
+    printf("  %-40s %-30s %8s %10s\n", "event", "nearest other class", "distance", "non-event");
+    for (guint i = 0; i < report->events->len; i++) {
+        const iotfp_learn_event_report *event = g_ptr_array_index(report->events, i);
+        char to_class[16] = "-", to_other[16] = "-";
+        if (event->nearest_class && event->margin_to_class <= IOTFP_LEARN_MARGIN_CAP)
+            g_snprintf(to_class, sizeof to_class, "%.3f", event->margin_to_class);
+        if (event->margin_to_other <= IOTFP_LEARN_MARGIN_CAP)
+            g_snprintf(to_other, sizeof to_other, "%.3f", event->margin_to_other);
+        printf("  %-40s %-30s %8s %10s\n", event->event, event->nearest_class ? event->nearest_class : "-", to_class,
+               to_other);
+    }
     printf("false alarms on unlabelled bursts (leave-one-out, distinct shapes): %u/%u (%.1f%%)\n",
            report->other_as_event, report->other_samples,
            report->other_samples ? 100.0 * report->other_as_event / report->other_samples : 0.0);

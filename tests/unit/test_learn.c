@@ -84,6 +84,11 @@ static void test_separable_classes_stay_apart(void)
         const iotfp_learn_event_report *e = g_ptr_array_index(report->events, i);
         g_assert_cmpuint(e->right, ==, e->samples);
         g_assert_cmpfloat(e->threshold, >, 0.0);
+        /* The margins name the other class, and lie beyond the threshold:
+         * what kept the classes apart. */
+        g_assert_cmpstr(e->nearest_class, ==, strcmp(e->event, "power_on") == 0 ? "power_off" : "power_on");
+        g_assert_cmpfloat(e->margin_to_class, >, e->threshold);
+        g_assert_cmpfloat(e->margin_to_other, >, 0.0);
     }
     g_assert_cmpstr(sig->model, ==, "plug");
     g_assert_cmpuint(sig->burst_gap_ms, ==, 1500);
