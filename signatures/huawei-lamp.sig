@@ -3,7 +3,7 @@
 # on the earliest 60% of each event class and of the unlabelled bursts, in time order;
 # 22 labelled bursts, 0 unlabelled (0 distinct shapes kept as 'other'); window 1 s, offset 0 s.
 # Format: signatures/README.md. Regenerate: make signatures.
-iotfp-signature 1
+iotfp-signature 2
 model huawei-lamp
 platform huawei-iot
 match platform huawei-iot
@@ -68,3 +68,5 @@ privacy power
 threshold 2.1626016260162602
 sample -199 +201 +206 -60 +286 -60
 sample -199 +201 +492 -60 -60
+
+end

@@ -3,7 +3,7 @@
 # on the earliest 60% of each event class and of the unlabelled bursts, in time order;
 # 45 labelled bursts, 8 unlabelled (1 distinct shape kept as 'other'); window 1 s, offset 0 s.
 # Format: signatures/README.md. Regenerate: make signatures.
-iotfp-signature 1
+iotfp-signature 2
 model jd-gateway
 platform joylink
 match platform joylink
@@ -71,3 +71,5 @@ sample -32 +32 +32 -32 +32 -32 -32
 event other
 threshold 1
 sample +48 -48
+
+end

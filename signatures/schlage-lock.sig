@@ -3,7 +3,7 @@
 # on the earliest 60% of each event class and of the unlabelled bursts, in time order;
 # 23 labelled bursts, 360 unlabelled (25 distinct shapes kept as 'other'); window 3 s, offset 1 s.
 # Format: signatures/README.md. Regenerate: make signatures.
-iotfp-signature 1
+iotfp-signature 2
 model schlage-lock
 platform aws-iot
 match cloud a30hje92j76kem.iot.*.amazonaws.com
@@ -63,3 +63,5 @@ sample +421 -69
 sample +69 -69 -69 +389 -69 +389 -69
 sample +69 -69 +1445 +405 -69
 sample +84 -1460 -1314 +1460 +332 +267 +269 +6 +85 -91 +117 -69 +133 -69 +1445 +341 -69 +389 -69 +389 -69 +389 -69 +389 -69 +389 -69
+
+end

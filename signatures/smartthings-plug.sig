@@ -3,7 +3,7 @@
 # on the earliest 60% of each event class and of the unlabelled bursts, in time order;
 # 4 labelled bursts, 0 unlabelled (0 distinct shapes kept as 'other'); window 1 s, offset 0 s.
 # Format: signatures/README.md. Regenerate: make signatures.
-iotfp-signature 1
+iotfp-signature 2
 model smartthings-plug
 platform smartthings
 match platform smartthings
@@ -18,3 +18,5 @@ sample -216 +47 +351 -47 +352 -47
 sample -216 +47 +349 -47 +351 -47
 sample -216 +47 +350 -47 +352 -47
 sample -216 +47 +350 -47 +351 -47
+
+end

@@ -3,7 +3,7 @@
 # on the earliest 60% of each event class and of the unlabelled bursts, in time order;
 # 7 labelled bursts, 0 unlabelled (0 distinct shapes kept as 'other'); window 1 s, offset 0 s.
 # Format: signatures/README.md. Regenerate: make signatures.
-iotfp-signature 1
+iotfp-signature 2
 model smartthings-sensor
 platform smartthings
 match platform smartthings
@@ -25,3 +25,5 @@ privacy water
 threshold 1
 sample +351 -47
 sample +352 -47
+
+end

@@ -7,7 +7,7 @@
 # on the earliest 60% of each event class and of the unlabelled bursts, in time order;
 # 40 labelled bursts, 18 unlabelled (11 distinct shapes kept as 'other'); window 1 s, offset 0 s.
 # Format: signatures/README.md. Regenerate: make signatures.
-iotfp-signature 1
+iotfp-signature 2
 model tplink-plug
 platform tplink
 match platform tplink
@@ -81,3 +81,5 @@ sample -126 +145
 sample -120 +749
 sample -121 +750
 sample -121 +751
+
+end

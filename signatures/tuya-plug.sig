@@ -3,7 +3,7 @@
 # on the earliest 60% of each event class and of the unlabelled bursts, in time order;
 # 3 labelled bursts, 0 unlabelled (0 distinct shapes kept as 'other'); window 1 s, offset 0 s.
 # Format: signatures/README.md. Regenerate: make signatures.
-iotfp-signature 1
+iotfp-signature 2
 model tuya-plug
 platform tuya
 match platform tuya
@@ -21,3 +21,5 @@ event ds_on/off
 privacy power
 threshold 1
 sample -261 +197
+
+end

@@ -19,7 +19,7 @@
 #include "rules_text.h"
 #include "good_texts.h"
 
-#define IOTFP_PLATFORM_RULES_VERSION 1
+#define IOTFP_PLATFORM_RULES_VERSION 2
 #define IOTFP_PLATFORM_RULES_MAX_BYTES IOTFP_RULES_MAX_BYTES
 #define IOTFP_PLATFORM_RULES_MAX_LINE IOTFP_RULES_MAX_LINE
 #define IOTFP_PLATFORM_RULES_MAX_RULES 1024     /* per set, all files together */

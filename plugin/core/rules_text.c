@@ -54,7 +54,8 @@ static gchar **split_words(gchar *line, const iotfp_rules_cursor *at)
     return words;
 }
 
-static gboolean check_version(const iotfp_rules_format *format, gchar **words, const iotfp_rules_cursor *at)
+static gboolean check_version(const iotfp_rules_format *format, gchar **words, const iotfp_rules_cursor *at,
+                              guint64 *version_out)
 {
     guint64 version;
     if (strcmp(words[0], format->format) != 0 || !words[1] || words[2])
@@ -62,9 +63,10 @@ static gboolean check_version(const iotfp_rules_format *format, gchar **words, c
                     format->format, format->version);
     if (!g_ascii_string_to_unsigned(words[1], 10, 0, G_MAXUINT, &version, NULL))
         return iotfp_rules_fail(at, "version '%s' is not a whole number", words[1]);
-    if (version != format->version)
-        return iotfp_rules_fail(at, "version %" G_GUINT64_FORMAT " is not supported (this plugin reads version %u)",
-                    version, format->version);
+    if (version == 0 || version > format->version)
+        return iotfp_rules_fail(at, "version %" G_GUINT64_FORMAT " is not supported (this plugin reads versions 1 "
+                                "to %u)", version, format->version);
+    *version_out = version;
     return TRUE;
 }
 
@@ -77,7 +79,8 @@ gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gs
     /* Comments may be UTF-8; NUL bytes and invalid UTF-8 mean a binary file. */
     if (memchr(text, '\0', len) || !g_utf8_validate(text, (gssize)len, NULL))
         return iotfp_rules_fail(at, "not a text file");
-    gboolean have_version = FALSE;
+    gboolean have_version = FALSE, ended = FALSE;
+    guint64 version = 0;
     const char *end = text + len;
     for (const char *line = text; line < end;) {
         const char *newline = memchr(line, '\n', (gsize)(end - line));
@@ -93,7 +96,11 @@ gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gs
         gboolean ok = TRUE;
         if (words[0]) {
             if (!have_version)
-                ok = check_version(format, words, at);
+                ok = check_version(format, words, at, &version);
+            else if (ended)
+                ok = iotfp_rules_fail(at, "'%s' after the closing '" IOTFP_RULES_END "' line", words[0]);
+            else if (version >= 2 && strcmp(words[0], IOTFP_RULES_END) == 0 && !words[1])
+                ended = TRUE;
             else
                 ok = on_line(words, user_data);
             have_version = TRUE;
@@ -106,6 +113,11 @@ gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gs
     if (!have_version) {
         at->line_no = MAX(at->line_no, 1);
         return iotfp_rules_fail(at, "empty file: the first line must be '%s %u'", format->format, format->version);
+    }
+    if (version >= 2 && !ended) {
+        at->line_no = 0; /* about the whole file */
+        return iotfp_rules_fail(at, "cut short: no closing '" IOTFP_RULES_END "' line (a version %" G_GUINT64_FORMAT
+                                " file ends with one)", version);
     }
     return TRUE;
 }

@@ -10,6 +10,9 @@
 
 #define IOTFP_RULES_MAX_BYTES (1u << 20)
 #define IOTFP_RULES_MAX_LINE 1024 /* bytes, comment included */
+/* From version 2 on, a rules file ends with this line, so that one cut short
+ * is refused rather than read as fewer rules. */
+#define IOTFP_RULES_END "end"
 
 /* Where a reader is: messages name the source and the line. */
 typedef struct {
@@ -29,7 +32,7 @@ gboolean iotfp_rules_valid_name(const char *name, gsize max);
 
 typedef struct {
     const char *format;  /* the first word of the first line, e.g. "iotfp-platforms" */
-    guint version;       /* the version this reader understands */
+    guint version;       /* the newest version this reader understands; it reads the older ones too */
     const char *what;    /* for messages: "platform rules" */
 } iotfp_rules_format;
 

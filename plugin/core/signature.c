@@ -14,6 +14,8 @@ typedef struct {
     iotfp_event_class *event; /* the section being read */
     guint samples;
     gboolean have_shape;
+    guint version;
+    gboolean ended;     /* the closing line was read */
     /* Action-model keys seen, to check the model is complete. */
     gboolean action_padding, action_base, action_command, action_residual, action_counts;
     GError **error;
@@ -579,9 +581,10 @@ static gboolean parse_version(parser *p, gchar **words)
                     IOTFP_SIGNATURE_VERSION);
     if (!parse_uint(p, "version", words[1], G_MAXUINT, &version))
         return FALSE;
-    if (version != IOTFP_SIGNATURE_VERSION)
-        return fail(p, "version %u is not supported (this plugin reads version %u)", version,
+    if (version == 0 || version > IOTFP_SIGNATURE_VERSION)
+        return fail(p, "version %u is not supported (this plugin reads versions 1 to %u)", version,
                     IOTFP_SIGNATURE_VERSION);
+    p->version = version;
     return TRUE;
 }
 
@@ -635,6 +638,10 @@ iotfp_signature *iotfp_signature_parse(const char *text, gsize len, const char *
         if (!have_version) {
             ok = parse_version(&p, words);
             have_version = TRUE;
+        } else if (p.ended) {
+            ok = fail(&p, "'%s' after the closing '" IOTFP_SIGNATURE_END "' line", words[0]);
+        } else if (p.version >= 2 && strcmp(words[0], IOTFP_SIGNATURE_END) == 0 && !words[1]) {
+            p.ended = TRUE;
         } else {
             ok = parse_line(&p, words);
         }
@@ -643,6 +650,11 @@ iotfp_signature *iotfp_signature_parse(const char *text, gsize len, const char *
     g_strfreev(lines);
     if (ok && !have_version)
         ok = fail(&p, "empty file");
+    if (ok && p.version >= 2 && !p.ended) {
+        p.line_no = 0; /* about the whole file */
+        ok = fail(&p, "cut short: no closing '" IOTFP_SIGNATURE_END "' line (a version %u file ends with one)",
+                  p.version);
+    }
     if (ok)
         ok = check_complete(&p);
     if (!ok) {
@@ -739,6 +751,7 @@ char *iotfp_signature_format(const iotfp_signature *signature)
     }
     if (signature->action_model)
         format_action_model(out, signature->action_model);
+    g_string_append(out, "\n" IOTFP_SIGNATURE_END "\n");
     return g_string_free(out, FALSE);
 }
 

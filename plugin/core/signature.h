@@ -12,7 +12,11 @@
 #include "burst.h"
 #include "decompose.h"
 
-#define IOTFP_SIGNATURE_VERSION 1
+/* Version 2 ends with a line "end", so that a file cut short is refused
+ * rather than read as fewer classes; version 1 files, which lack it, are
+ * still read. */
+#define IOTFP_SIGNATURE_VERSION 2
+#define IOTFP_SIGNATURE_END "end"
 #define IOTFP_SIGNATURE_MAX_BYTES (16u << 20)
 #define IOTFP_SIGNATURE_MAX_LINE 4096 /* bytes, comment included: a sample of 100 lengths needs 700 */
 #define IOTFP_SIGNATURE_MAX_SAMPLES 20000   /* per file */

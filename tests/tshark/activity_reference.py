@@ -47,6 +47,8 @@ def parse_rules(text):
         if not words:
             continue
         key, rest = words[0], words[1:]
+        if key == "end":  # the closing line of a version 2 file
+            break
         if key == "activity":
             rules.append({"activity": rest[0], "line": line_no, "steps": [], "windows": [], "time": None})
         elif key == "step":

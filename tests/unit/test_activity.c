@@ -79,7 +79,13 @@ static void test_parse_errors(void)
 {
     refused("", "bad.rules:1: empty file");
     refused("iotfp-platforms 1\n", "bad.rules:1: not a activity rules file");
-    refused("iotfp-activities 2\n", "bad.rules:1: version 2 is not supported");
+    refused("iotfp-activities 3\n", "bad.rules:1: version 3 is not supported");
+    /* Version 2 ends with 'end': cut inside its header comments, or after a
+     * rule, the file is refused, not read as fewer rules. */
+    refused("iotfp-activities 2\n# Daily activities that\n", "bad.rules: cut short: no closing 'end' line");
+    refused("iotfp-activities 2\nactivity a\nstep any\n", "bad.rules: cut short");
+    refused("iotfp-activities 2\nactivity a\nstep any\nend\nactivity b\n",
+            "bad.rules:5: 'activity' after the closing 'end' line");
     refused("iotfp-activities 1\nstep any\n", "bad.rules:2: 'step' before any 'activity'");
     refused("iotfp-activities 1\nactivity Wake\n", "bad.rules:2: 'Wake' is not an activity name");
     refused("iotfp-activities 1\nactivity a\n\nactivity b\nstep any\n", "bad.rules:2: activity 'a' has no 'step'");

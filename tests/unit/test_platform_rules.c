@@ -294,7 +294,8 @@ static void test_malformed(void)
     refused("# only a comment\n\n", "bad.rules:2: empty file");
     refused("iotfp-signature 1\n", "bad.rules:1: not a platform rules file");
     refused("platform tuya\n", "bad.rules:1: not a platform rules file");
-    refused("iotfp-platforms 2\n", "bad.rules:1: version 2 is not supported (this plugin reads version 1)");
+    refused("iotfp-platforms 3\n", "bad.rules:1: version 3 is not supported (this plugin reads versions 1 to 2)");
+    refused("iotfp-platforms 2\nplatform acme\nsufficient port 8883\n", "bad.rules: cut short: no closing 'end'");
     refused("iotfp-platforms one\n", "bad.rules:1: version 'one' is not a whole number");
     refused("iotfp-platforms 1 2\n", "bad.rules:1: not a platform rules file");
     refused("iotfp-platforms 1\nsufficient port 1\n", "bad.rules:2: 'sufficient' before any 'platform'");

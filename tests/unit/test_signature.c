@@ -97,7 +97,12 @@ static void test_malformed(void)
 {
     BAD("", "empty file");
     BAD("# only a comment\n", "empty file");
-    BAD("iotfp-signature 2\nmodel m\n", "bad.sig:1: version 2 is not supported");
+    BAD("iotfp-signature 3\nmodel m\n", "bad.sig:1: version 3 is not supported");
+    /* Version 2 ends with 'end': a file cut short is refused, whole classes and all. */
+    BAD("iotfp-signature 2\nmodel m\nburst_gap_ms 1500\nevent e\nthreshold 1\nsample +1\n",
+        "bad.sig: cut short: no closing 'end' line");
+    BAD("iotfp-signature 2\nmodel m\nburst_gap_ms 1500\nevent e\nthreshold 1\nsample +1\nend\nk 2\n",
+        "bad.sig:8: 'k' after the closing 'end' line");
     BAD("iotfp-signature 99999999999999999999\n", "not a whole number");
     BAD("p0f-signature 1\n", "first line must be");
     BAD("model m\niotfp-signature 1\n", "bad.sig:1:");
