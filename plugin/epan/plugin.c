@@ -14,6 +14,7 @@ WS_DLL_PUBLIC void plugin_register(void);
 
 static const proto_plugin protocols[] = {
     { proto_register_iotfp, proto_reg_handoff_iotfp },
+    { proto_register_cs2, proto_reg_handoff_cs2 },
     { proto_register_joylink, proto_reg_handoff_joylink },
     { proto_register_miio, proto_reg_handoff_miio },
     { proto_register_tuya, proto_reg_handoff_tuya },

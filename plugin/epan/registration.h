@@ -5,6 +5,8 @@
 
 void proto_register_iotfp(void);
 void proto_reg_handoff_iotfp(void);
+void proto_register_cs2(void);
+void proto_reg_handoff_cs2(void);
 void proto_register_joylink(void);
 void proto_reg_handoff_joylink(void);
 void proto_register_miio(void);

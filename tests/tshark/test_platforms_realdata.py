@@ -97,7 +97,7 @@ EXPECTED = {
     ],
     "shfw/xiaomi-cam.lan.pcap": [
         ("192.168.1.222", "192.168.1.255", "mijia", "magic miio"),
-        ("192.168.1.222", "255.255.255.255", NONE, "UDP 32108 discovery broadcast: generic P2P camera search"),
+        ("192.168.1.222", "255.255.255.255", "cs2-p2p", "magic cs2"),  # the app's LAN_SEARCH on UDP 32108
         ("192.168.1.222", "157.240.247.38", NONE, "the phone's own traffic (Facebook, TCP 5222)"),
     ],
     "shfw/xiaomi-cam.wlan2.4.pcap": [
@@ -105,16 +105,17 @@ EXPECTED = {
         ("192.168.1.161", "110.43.68.154", "mijia", "name xiaomi5.p2psy3.io.mi.com"),
         ("192.168.1.222", "192.168.1.255", "mijia", "magic miio"),
         ("192.168.1.222", "192.168.1.161", "mijia", "magic miio"),
+        ("192.168.1.222", "255.255.255.255", "cs2-p2p", "magic cs2"),  # the app's LAN_SEARCH on UDP 32108
         ("192.168.1.161", "36.156.49.114", "mijia", "magic miio"),
         ("192.168.1.161", "45.124.124.1", "mijia", "magic miio"),
         ("192.168.1.161", "36.156.49.100", "mijia", "magic miio"),
         ("192.168.1.161", "120.92.147.154", "mijia", "magic miio"),
         ("192.168.1.161", "192.168.1.1", NONE, "resolver (DNS, DHCP)"),
         ("192.168.1.161", "8.8.8.8", NONE, "ICMP echo to a public resolver"),
-        ("192.168.1.161", "130.104.214.55", NONE, "video to the phone outside (P2P); nothing names a platform"),
+        ("192.168.1.161", "130.104.214.55", "cs2-p2p", "magic cs2"),  # video to the phone outside, hole punched
         ("192.168.1.161", "110.43.0.83", NONE, "unsure: Xiaomi GSLB (GET /gslb?...dm=ots.io.mi.com, no Host header)"),
         ("192.168.1.161", "120.92.145.133", NONE, "unsure: TLS-like on 443, no SNI"),
-        ("192.168.1.161", "42.157.165.251", NONE, "unsure: UDP 32100 P2P relay, not named by DNS"),
+        ("192.168.1.161", "42.157.165.251", "cs2-p2p", "magic cs2"),  # a CS2 server, UDP 32100
         ("192.168.1.161", "20.47.97.231", NONE, "unsure: TLS on 443, SNI cut off by the 150-byte snaplen"),
     ],
     "iotevent/huawei-lamp.pcap": [
