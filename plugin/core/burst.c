@@ -74,10 +74,10 @@ void iotfp_burst_append_lengths(const iotfp_burst *burst, guint from, GString *o
     append_signed(burst->shape, from, out);
 }
 
-void iotfp_burst_format_messages(const iotfp_burst *burst, GString *out)
+void iotfp_burst_append_messages_text(const iotfp_burst *burst, guint from, GString *out)
 {
     if (burst->messages)
-        append_signed(burst->messages, 0, out);
+        append_signed(burst->messages, from, out);
 }
 
 void iotfp_burst_append_more(const iotfp_burst *burst, GString *out)

@@ -39,7 +39,8 @@ void iotfp_burst_format_shape(const iotfp_burst *burst, GString *out);
  * the " ... (+N more)" that follows them when the shape is full. */
 void iotfp_burst_append_lengths(const iotfp_burst *burst, guint from, GString *out);
 void iotfp_burst_append_more(const iotfp_burst *burst, GString *out);
-/* The message lengths as text, "+523 -1223 -29"; nothing when it has none. */
-void iotfp_burst_format_messages(const iotfp_burst *burst, GString *out);
+/* The message lengths as text, "+523 -1223 -29", from index `from` on (each
+ * after a space but the first); nothing when it has none. */
+void iotfp_burst_append_messages_text(const iotfp_burst *burst, guint from, GString *out);
 
 #endif

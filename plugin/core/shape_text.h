@@ -23,5 +23,7 @@ void iotfp_shape_text_cache_free(iotfp_shape_text_cache *cache);
  * the cache; valid until the next call. Burst ids must be unique for the
  * cache's lifetime (one analysis). */
 const char *iotfp_shape_text(iotfp_shape_text_cache *cache, const iotfp_burst *burst);
+/* The same for its messages (iotfp_burst_append_messages_text): "" when none. */
+const char *iotfp_messages_text(iotfp_shape_text_cache *cache, const iotfp_burst *burst);
 
 #endif

@@ -197,11 +197,9 @@ static void add_burst(proto_tree *tree, tvbuff_t *tvb, const iotfp_burst *burst)
         proto_item_set_generated(item);
     }
     if (burst->messages && proto_field_is_referenced(subtree, hf_iotfp_burst_messages)) {
-        GString *text = g_string_sized_new(8 * burst->messages->len);
-        iotfp_burst_format_messages(burst, text);
-        item = proto_tree_add_string(subtree, hf_iotfp_burst_messages, tvb, 0, 0, text->str);
+        item = proto_tree_add_string(subtree, hf_iotfp_burst_messages, tvb, 0, 0,
+                                     iotfp_messages_text(shape_texts, burst));
         proto_item_set_generated(item);
-        g_string_free(text, TRUE);
     }
 }
 

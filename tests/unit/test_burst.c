@@ -87,7 +87,7 @@ static void test_messages(void)
     iotfp_burst_add(burst, 3, 0, -1195);
     iotfp_burst_add_messages(burst, reply, 2, FALSE);
     GString *text = g_string_new(NULL);
-    iotfp_burst_format_messages(burst, text);
+    iotfp_burst_append_messages_text(burst, 0, text);
     g_assert_cmpstr(text->str, ==, "+518 -1161 -29");
     g_string_free(text, TRUE);
     g_assert_true(iotfp_signature_burst_lengths(messages, burst) == burst->messages);

@@ -49,10 +49,33 @@ static void test_colliding_bursts(void)
     iotfp_shape_text_cache_free(cache);
 }
 
+/* Messages are cached alike: the text grows with them, and another burst in
+ * the same slot starts afresh. */
+static void test_messages(void)
+{
+    iotfp_shape_text_cache *cache = iotfp_shape_text_cache_new();
+    iotfp_burst *burst = iotfp_burst_new(7, 1);
+    iotfp_burst_add(burst, 1, 0, 523);
+    g_assert_cmpstr(iotfp_messages_text(cache, burst), ==, "");
+    const guint16 request = 518, reply[] = { 1161, 29 };
+    iotfp_burst_add_messages(burst, &request, 1, TRUE);
+    g_assert_cmpstr(iotfp_messages_text(cache, burst), ==, "+518");
+    iotfp_burst_add_messages(burst, reply, 2, FALSE);
+    g_assert_cmpstr(iotfp_messages_text(cache, burst), ==, "+518 -1161 -29");
+    iotfp_burst *other = iotfp_burst_new(7 + IOTFP_SHAPE_TEXT_SLOTS, 1);
+    iotfp_burst_add_messages(other, reply, 1, TRUE);
+    g_assert_cmpstr(iotfp_messages_text(cache, other), ==, "+1161");
+    g_assert_cmpstr(iotfp_messages_text(cache, burst), ==, "+518 -1161 -29");
+    iotfp_burst_free(other);
+    iotfp_burst_free(burst);
+    iotfp_shape_text_cache_free(cache);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/shape-text/follows-a-growing-burst", test_follows_a_growing_burst);
     g_test_add_func("/shape-text/colliding-bursts", test_colliding_bursts);
+    g_test_add_func("/shape-text/messages", test_messages);
     return g_test_run();
 }
