@@ -25,6 +25,15 @@ static const struct {
     { IOTFP_CS2_CLOSE, "CLOSE" },
 };
 
+G_STATIC_ASSERT(G_N_ELEMENTS(cs2_types) == IOTFP_CS2_N_TYPES);
+
+void iotfp_cs2_type_at(guint i, guint8 *type, const char **name)
+{
+    g_assert(i < IOTFP_CS2_N_TYPES);
+    *type = cs2_types[i].type;
+    *name = cs2_types[i].name;
+}
+
 const char *iotfp_cs2_type_name(guint8 type)
 {
     for (gsize i = 0; i < G_N_ELEMENTS(cs2_types); i++)

@@ -46,8 +46,13 @@ typedef struct {
     guint16 length;  /* bytes after the header */
 } iotfp_cs2_header;
 
+#define IOTFP_CS2_N_TYPES 18
+
 /* The message's name, or NULL for a type not in the list above. */
 const char *iotfp_cs2_type_name(guint8 type);
+/* The i-th known type and its name, i below IOTFP_CS2_N_TYPES: for the
+ * dissector's value_string, so that the names are written once. */
+void iotfp_cs2_type_at(guint i, guint8 *type, const char **name);
 
 /* TRUE when data is exactly one CS2 message: the magic, a known type and a
  * length that accounts for every byte after the header. Two bytes of

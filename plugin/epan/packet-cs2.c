@@ -27,27 +27,8 @@ static gint ett_cs2 = -1;
 
 static dissector_handle_t cs2_handle;
 
-static const value_string cs2_type_vals[] = {
-    { IOTFP_CS2_HELLO, "HELLO" },
-    { IOTFP_CS2_HELLO_ACK, "HELLO_ACK" },
-    { IOTFP_CS2_DEV_LGN, "DEV_LGN" },
-    { IOTFP_CS2_DEV_LGN_ACK, "DEV_LGN_ACK" },
-    { IOTFP_CS2_DEV_LGN_CRC, "DEV_LGN_CRC" },
-    { IOTFP_CS2_DEV_LGN_ACK_CRC, "DEV_LGN_ACK_CRC" },
-    { IOTFP_CS2_P2P_REQ, "P2P_REQ" },
-    { IOTFP_CS2_P2P_REQ_ACK, "P2P_REQ_ACK" },
-    { IOTFP_CS2_LAN_SEARCH, "LAN_SEARCH" },
-    { IOTFP_CS2_PUNCH_TO, "PUNCH_TO" },
-    { IOTFP_CS2_PUNCH_PKT, "PUNCH_PKT" },
-    { IOTFP_CS2_P2P_RDY, "P2P_RDY" },
-    { IOTFP_CS2_P2P_RDY_ACK, "P2P_RDY_ACK" },
-    { IOTFP_CS2_DRW, "DRW" },
-    { IOTFP_CS2_DRW_ACK, "DRW_ACK" },
-    { IOTFP_CS2_ALIVE, "ALIVE" },
-    { IOTFP_CS2_ALIVE_ACK, "ALIVE_ACK" },
-    { IOTFP_CS2_CLOSE, "CLOSE" },
-    { 0, NULL }
-};
+/* Filled from the core's list at registration (iotfp_cs2_type_at). */
+static value_string cs2_type_vals[IOTFP_CS2_N_TYPES + 1];
 
 static gboolean parse(tvbuff_t *tvb, iotfp_cs2_header *header)
 {
@@ -62,7 +43,7 @@ static int dissect_cs2(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void
     if (!parse(tvb, &header))
         return 0;
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "CS2 P2P");
-    col_add_str(pinfo->cinfo, COL_INFO, val_to_str_const(header.type, cs2_type_vals, "Unknown"));
+    col_add_str(pinfo->cinfo, COL_INFO, iotfp_cs2_type_name(header.type));
     proto_item *root = proto_tree_add_item(tree, proto_cs2, tvb, 0, -1, ENC_NA);
     proto_tree *cs2_tree = proto_item_add_subtree(root, ett_cs2);
     proto_tree_add_item(cs2_tree, hf_cs2_magic, tvb, 0, 1, ENC_NA);
@@ -107,6 +88,11 @@ void proto_register_cs2(void)
             "The vendor's data, often encrypted", HFILL } },
     };
     static gint *ett[] = { &ett_cs2 };
+    for (guint i = 0; i < IOTFP_CS2_N_TYPES; i++) {
+        guint8 type;
+        iotfp_cs2_type_at(i, &type, &cs2_type_vals[i].strptr);
+        cs2_type_vals[i].value = type;
+    }
     proto_cs2 = proto_register_protocol("CS2 Network P2P", "CS2 P2P", "cs2");
     proto_register_field_array(proto_cs2, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
