@@ -122,16 +122,11 @@ gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gs
     return TRUE;
 }
 
-char *iotfp_rules_find_bundled(const char *name, GError **skipped)
+GPtrArray *iotfp_rules_bundled_paths(const char *name)
 {
-    char *found = g_build_filename(g_get_user_data_dir(), "iotfp", "signatures", name, NULL);
-    for (const char *const *dir = g_get_system_data_dirs(); !g_file_test(found, G_FILE_TEST_IS_REGULAR); dir++) {
-        if (g_file_test(found, G_FILE_TEST_EXISTS) && skipped && !*skipped)
-            g_set_error(skipped, IOTFP_ERROR, IOTFP_ERROR_IO, "%s: not a regular file, passed over", found);
-        g_free(found);
-        if (!*dir)
-            return NULL;
-        found = g_build_filename(*dir, "iotfp", "signatures", name, NULL);
-    }
-    return found;
+    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(paths, g_build_filename(g_get_user_data_dir(), "iotfp", "signatures", name, NULL));
+    for (const char *const *dir = g_get_system_data_dirs(); *dir; dir++)
+        g_ptr_array_add(paths, g_build_filename(*dir, "iotfp", "signatures", name, NULL));
+    return paths;
 }

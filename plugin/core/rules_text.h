@@ -48,12 +48,10 @@ typedef gboolean (*iotfp_rules_line_fn)(gchar **words, gpointer user_data);
 gboolean iotfp_rules_read(const iotfp_rules_format *format, const char *text, gsize len, iotfp_rules_cursor *at,
                           iotfp_rules_line_fn on_line, gpointer user_data);
 
-/* The bundled file NAME as installed: iotfp/signatures/NAME under the user's
- * XDG data folder, else the first system one that has it (~/.local/share,
- * /usr/local/share, /usr/share); NULL when none has. A candidate that exists
- * but is no regular file (a folder, a link to a device) is passed over, and
- * said in *skipped when skipped is not NULL, so that the knowledge it was
- * meant to hold does not vanish unnoticed. */
-char *iotfp_rules_find_bundled(const char *name, GError **skipped);
+/* Every place an installed copy of the bundled file NAME may be, in lookup
+ * order: iotfp/signatures/NAME under the user's XDG data folder, then under
+ * each system one (~/.local/share, /usr/local/share, /usr/share). The caller
+ * uses the first that is a regular file and loads. */
+GPtrArray *iotfp_rules_bundled_paths(const char *name);
 
 #endif

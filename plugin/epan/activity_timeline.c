@@ -27,7 +27,8 @@
 static const char *pref_activity_rules = "";
 static const char *pref_time_zone = "";
 static char *rules_source;          /* the file the rules in force came from; NULL: none */
-static char *rules_wanted;          /* the file last asked for, loaded or not */
+static char *rules_wanted;          /* the file last asked for, loaded or not; NULL: the bundled one */
+static gboolean bundled_in_force;   /* the rules in force are the bundled ones (or none installed) */
 static iotfp_activity_rules *rules;
 static GTimeZone *home_zone;
 static char *home_zone_name;
@@ -88,15 +89,19 @@ static void apply_time_zone(void)
     home_zone_name = g_strdup(wanted);
 }
 
-/* The file to read: the preference's, else the bundled one; NULL when there
- * is neither. */
+/* The preference's file; NULL when it names none (the bundled rules). */
 static char *wanted_rules_file(void)
 {
     gchar *path = g_strstrip(g_strdup(pref_activity_rules));
     if (*path)
         return path;
     g_free(path);
-    return iotfp_rules_find_bundled(BUNDLED_RULES, NULL);
+    return NULL;
+}
+
+static gboolean load_rules_file(const char *path, gpointer set, GError **error)
+{
+    return iotfp_activity_rules_load(set, path, error);
 }
 
 static void adopt(iotfp_activity_rules *set, char *source)
@@ -118,18 +123,12 @@ void iotfp_activity_apply_prefs(void)
     }
     g_free(rules_wanted);
     rules_wanted = wanted;
-    if (!rules) {
+    if (!rules || (!wanted && !bundled_in_force)) {
         /* The bundled rules come first, so that a bad file of the user's
          * keeps them in force. */
-        char *bundled = iotfp_find_bundled_file(BUNDLED_RULES);
         iotfp_activity_rules *set = iotfp_activity_rules_new();
-        GError *error = NULL;
-        if (bundled && !iotfp_activity_rules_load(set, bundled, &error)) {
-            report_failure("IoT Fingerprint: bundled activity rules not used: %s", error->message);
-            g_clear_error(&error);
-            g_clear_pointer(&bundled, g_free);
-        }
-        adopt(set, bundled);
+        adopt(set, iotfp_load_bundled_file(BUNDLED_RULES, "activity rules", load_rules_file, set));
+        bundled_in_force = TRUE;
     }
     if (!wanted || g_strcmp0(wanted, rules_source) == 0)
         return;
@@ -137,6 +136,7 @@ void iotfp_activity_apply_prefs(void)
     GError *error = NULL;
     if (iotfp_activity_rules_load(set, wanted, &error)) {
         adopt(set, g_strdup(wanted));
+        bundled_in_force = FALSE;
         return;
     }
     report_failure("IoT Fingerprint: activity rules not used: %s\nThe %u activity rules of %s stay in force.",

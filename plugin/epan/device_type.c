@@ -9,13 +9,15 @@
  */
 #include "device_type.h"
 
+#include <string.h>
+
 #include <wsutil/report_message.h>
 
 #include "bundled_files.h"
 
 static const char *pref_model_file = "";
 static gboolean applied;
-static char *tried_file;  /* the file last loaded or tried: a bad one is reported once */
+static char *tried_file;  /* the preference last applied ("": bundled): a bad file is reported once */
 static iotfp_device_model *model;
 
 void iotfp_device_type_register_prefs(module_t *module)
@@ -26,33 +28,35 @@ void iotfp_device_type_register_prefs(module_t *module)
         &pref_model_file, FALSE);
 }
 
-static char *model_file(void)
+static gboolean load_model_file(const char *path, gpointer loaded, GError **error)
 {
-    if (pref_model_file && *pref_model_file)
-        return g_strdup(pref_model_file);
-    return iotfp_find_bundled_file(IOTFP_DEVICE_MODEL_BUNDLED);
+    *(iotfp_device_model **)loaded = iotfp_device_model_load(path, error);
+    return *(iotfp_device_model **)loaded != NULL;
 }
 
 void iotfp_device_type_apply_prefs(void)
 {
     applied = TRUE;
-    char *file = model_file();
-    if (g_strcmp0(file, tried_file) == 0) {
-        g_free(file);
+    /* "": the bundled model, the first installed copy that loads. */
+    const char *wanted = pref_model_file ? pref_model_file : "";
+    if (tried_file && strcmp(wanted, tried_file) == 0)
         return;
-    }
     g_free(tried_file);
-    tried_file = file;
-    if (!file) {
+    tried_file = g_strdup(wanted);
+    iotfp_device_model *loaded = NULL;
+    if (!*wanted) {
+        g_free(iotfp_load_bundled_file(IOTFP_DEVICE_MODEL_BUNDLED, "device-type model", load_model_file, &loaded));
+        /* Without any, device types are simply not shown. */
         iotfp_device_model_unref(model);
-        model = NULL;
+        model = loaded;
         return;
     }
     GError *error = NULL;
-    iotfp_device_model *loaded = iotfp_device_model_load(file, &error);
-    if (!loaded) {
+    if (!load_model_file(wanted, &loaded, &error)) {
+        if (!model)
+            g_free(iotfp_load_bundled_file(IOTFP_DEVICE_MODEL_BUNDLED, "device-type model", load_model_file, &model));
         report_failure("IoT Fingerprint: device-type model not used: %s%s", error->message,
-                       model ? "\nThe previous model stays in force." : "");
+                       model ? "\nThe previous or the bundled model stays in force." : "");
         g_error_free(error);
         return;
     }

@@ -1,7 +1,8 @@
 /* platform_features.c
  * The bundled platform rules are iotfp/signatures/platforms.rules under the
  * user's XDG data folder or else the system's (~/.local/share,
- * /usr/local/share, /usr/share), where `make install` puts them. The files
+ * /usr/local/share, /usr/share), where `make install` puts them: the first
+ * copy that loads (bundled_files.h). The files
  * of the iotfp.platform_rules preference are read after it and take
  * precedence over it (later files over earlier ones).
  *
@@ -50,24 +51,30 @@ void iotfp_platform_register_prefs(module_t *module)
         &pref_platform_rules);
 }
 
-/* The first bundled file found, then the user's files. The joined list also
- * tells whether anything changed since the last load. */
+/* The user's files, from the preference. The joined list, with the
+ * installed copies of the bundled file, tells whether anything changed since
+ * the last load. */
 static GPtrArray *files_to_read(char **joined)
 {
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-    char *bundled = iotfp_find_bundled_file(BUNDLED_RULES);
-    if (bundled)
-        g_ptr_array_add(files, bundled);
     gchar **entries = g_strsplit(pref_platform_rules, G_SEARCHPATH_SEPARATOR_S, -1);
     for (gchar **entry = entries; *entry; entry++)
         if (*g_strstrip(*entry))
             g_ptr_array_add(files, g_strdup(*entry));
     g_strfreev(entries);
     GString *all = g_string_new(NULL);
+    char *bundled = iotfp_bundled_file_list(BUNDLED_RULES);
+    g_string_append(all, bundled);
+    g_free(bundled);
     for (guint i = 0; i < files->len; i++)
         g_string_append_printf(all, "%s\n", (char *)g_ptr_array_index(files, i));
     *joined = g_string_free(all, FALSE);
     return files;
+}
+
+static gboolean load_rules_file(const char *path, gpointer set, GError **error)
+{
+    return iotfp_platform_rules_load(set, path, good_rule_texts, error);
 }
 
 /* A 'magic' condition naming a dissector this Wireshark lacks (miio before it
@@ -98,11 +105,12 @@ void iotfp_platform_apply_prefs(void)
     if (!good_rule_texts)
         good_rule_texts = iotfp_good_texts_new();
     iotfp_platform_rules *set = iotfp_platform_rules_new();
+    g_free(iotfp_load_bundled_file(BUNDLED_RULES, "platform rules", load_rules_file, set));
     GString *errors = g_string_new(NULL);
     guint failed = 0;
     for (guint i = 0; i < files->len; i++) {
         GError *error = NULL;
-        iotfp_platform_rules_load(set, g_ptr_array_index(files, i), good_rule_texts, &error);
+        load_rules_file(g_ptr_array_index(files, i), set, &error);
         if (error) {
             g_string_append_printf(errors, "\n%s", error->message);
             g_error_free(error);

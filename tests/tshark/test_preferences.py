@@ -6,6 +6,7 @@ override stays, and so do the rules of the other files. (A file that breaks
 after it once loaded keeps giving its old content: tests/unit/test_good_texts.c,
 since one tshark run reads its files once.)"""
 import os
+import shutil
 import sys
 import tempfile
 
@@ -81,22 +82,50 @@ def check_out_of_range(tshark, capture):
                "%s %d: exit %d, stderr %r" % (name, value, proc.returncode, proc.stderr))
 
 
-def check_passed_over(tshark, capture):
-    """A personal knowledge file that is a folder or a link to a device: said, never silently dropped."""
+def check_damaged_personal_copies(tshark, work):
+    """Personal copies of the bundled files that are a folder, a link to a device or a file with a bad
+    line: each said once, with file and line, and the system's copy used instead, so that nothing the
+    plugin knows is lost (platforms, device types and activities all still show)."""
+    capture, _, _ = iotfp_tshark.generate("home", work)
+    repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "signatures")
+    system = tshark.private_dir("system-share/iotfp/signatures")
+    for parent in ("system-share", "system-share/iotfp"):
+        os.chmod(os.path.join(tshark.home, parent), 0o755)
+    for name in ("platforms.rules", "device-types.model", "activities.rules"):
+        shutil.copy(os.path.join(repo, name), system)
+        os.chmod(os.path.join(system, name), 0o644)
+    # The bundled signatures from the preference, in both runs: the damaged
+    # data home has none, and events are what activities are made of.
+    signatures = tshark.private_dir("bundled-signatures")
+    for name in os.listdir(repo):
+        if name.endswith(".sig"):
+            shutil.copy(os.path.join(repo, name), signatures)
+            os.chmod(os.path.join(signatures, name), 0o644)
+    options = ["-o", "iotfp.activity_time_zone:-05:00", "-o", "iotfp.signature_path:" + signatures]
+    fields = ["-T", "fields", "-e", "iotfp.platform", "-e", "iotfp.device.type", "-e", "iotfp.activity"]
+    intact = tshark.run(["-r", tshark.readable_copy(capture), "-2"] + fields + options).stdout
+
     data_home = tshark.private_dir("damaged-data-home")
     folder = os.path.join(data_home, "iotfp", "signatures")
     os.makedirs(os.path.join(folder, "platforms.rules"))
     os.symlink("/dev/zero", os.path.join(folder, "device-types.model"))
-    for root, dirs, _ in os.walk(data_home):
-        for name in dirs:
+    with open(os.path.join(folder, "activities.rules"), "w") as f:
+        f.write("iotfp-activities 2\nactivity a\nstep colour:red\nend\n")
+    for root, dirs, files in os.walk(data_home):
+        for name in dirs + files:
             os.chmod(os.path.join(root, name), 0o755)
-    proc = tshark.run(["-r", tshark.readable_copy(capture), "-2", "-T", "fields", "-e", "iotfp.platform"],
-                      check=False, extra_env={"XDG_DATA_HOME": data_home})
-    expect(proc.returncode == 0, "damaged personal files: tshark exited %d" % proc.returncode)
-    for name in ("platforms.rules", "device-types.model"):
-        want = "%s: not a regular file, passed over" % os.path.join(folder, name)
-        expect(proc.stderr.count(want) == 1, "damaged personal %s: want one message %r, stderr %r"
-               % (name, want, proc.stderr))
+    proc = tshark.run(["-r", tshark.readable_copy(capture), "-2"] + fields + options, check=False,
+                      extra_env={"XDG_DATA_HOME": data_home})
+    expect(proc.returncode == 0, "damaged personal copies: tshark exited %d" % proc.returncode)
+    for problem in ("%s: not a regular file" % os.path.join(folder, "platforms.rules"),
+                    "%s: not a regular file" % os.path.join(folder, "device-types.model"),
+                    "%s:3: 'colour:red' is not a term" % os.path.join(folder, "activities.rules")):
+        expect(proc.stderr.count(problem) == 1, "damaged personal copy: want one message %r, stderr %r"
+               % (problem, proc.stderr))
+    expect(proc.stderr.count("Using %s" % system) == 3, "the system copies are not named as used: %r" % proc.stderr)
+    columns = [set(column) for column in zip(*(line.split("\t") for line in intact.splitlines()))]
+    expect(all(len(column) > 1 for column in columns), "the intact run shows no platform, type or activity")
+    expect(proc.stdout == intact, "damaged personal copies changed what the plugin shows")
 
 
 def main():
@@ -133,7 +162,7 @@ def main():
 
         check_broken_files(tshark, capture)
         check_out_of_range(tshark, capture)
-        check_passed_over(tshark, capture)
+        check_damaged_personal_copies(tshark, work)
 
         # Not a number: Wireshark's own preference check refuses it cleanly.
         proc = tshark.run(["-r", tshark.readable_copy(capture), "-o", "iotfp.burst_gap:soon"], check=False)
