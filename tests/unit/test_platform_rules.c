@@ -460,6 +460,27 @@ static void test_bundled_rules(void)
     assert_decides(rules, features_of("port", "443", "name", "www.ecdinterface.philips.com", NULL),
                    "hue: name www.ecdinterface.philips.com");
     assert_decides(rules, features_of("port", "443", "name", "www.meethue.com", NULL), "-");
+    /* The IoT Sentinel devices' clouds, by the names of their setups (2016). */
+    assert_decides(rules, features_of("port", "443", "name", "api.dch.dlink.com", NULL), "dlink: name api.dch.dlink.com");
+    assert_decides(rules, features_of("port", "443", "name", "signal.mydlink.com", NULL),
+                   "dlink: name signal.mydlink.com");
+    assert_decides(rules, features_of("port", "8443", "name", "api.xbcs.net", NULL), "wemo: name api.xbcs.net");
+    assert_decides(rules, features_of("port", "80", "name", "www.myedimax.com", NULL), "edimax: name www.myedimax.com");
+    assert_decides(rules, features_of("port", "80", "name", "icomen.yunext.com", NULL),
+                   "yunext: name icomen.yunext.com");
+    assert_decides(rules, features_of("port", "443", "name", "scalews.withings.net", NULL),
+                   "withings: name scalews.withings.net");
+    assert_decides(rules, features_of("port", "80", "name", "www.fitbit.com", NULL), "fitbit: name www.fitbit.com");
+    assert_decides(rules, features_of("port", "443", "name", "dcp.cpp.philips.com", NULL),
+                   "hue: name dcp.cpp.philips.com");
+    /* Generic services they also use stay without a platform. */
+    assert_decides(rules, features_of("port", "443", "name", "s3-us-west-2.amazonaws.com", NULL),
+                   "none: name s3-us-west-2.amazonaws.com");
+    assert_decides(rules, features_of("port", "80", "name", "www.google.com", NULL), "none: name www.google.com");
+    assert_decides(rules, features_of("port", "8883", "name", "s3k7odshaiipe8-ats.iot.us-east-1.amazonaws.com", NULL),
+                   "aws-iot: name s3k7odshaiipe8-ats.iot.us-east-1.amazonaws.com");
+    assert_decides(rules, features_of("port", "443", "name", "ticks2.bugsense.com", NULL),
+                   "none: name ticks2.bugsense.com");
     /* Ports alone say nothing: 443 and 8883 (MQTT over TLS) serve every cloud. */
     assert_decides(rules, features_of("transport", "tcp", "port", "8883", NULL), "-");
     assert_decides(rules, features_of("transport", "tcp", "port", "2002", NULL), "-");
